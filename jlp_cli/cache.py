@@ -1,0 +1,184 @@
+"""Where compiled stores live, and when they are rebuilt.
+
+A store is named by the SHA-256 of the facts file's bytes and the store
+version, so a changed file or a new jlp never reads a stale store. Hashing a
+60 MB book on every call would cost more than the query, so a small stamp per
+facts path remembers (size, mtime, sha256): when size and mtime are unchanged
+the hash is reused, as git and make do.
+
+Every write goes to a temporary file in the same directory and is renamed into
+place, so readers never see half a store and two processes building at once
+both end with a sound one. A cache that is missing, stale, corrupt or not
+writable never breaks a command: the store is rebuilt, or kept in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from . import source as source_file
+from .errors import DataError
+from .store import STORE_VERSION, FactStore, build
+
+
+class StoreCorrupt(Exception):
+    """A store failed while being read; the caller may rebuild and retry."""
+
+
+def cache_dir() -> Path | None:
+    explicit = os.environ.get("JLP_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    try:
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("jlp", appauthor=False))
+    except Exception:  # no home directory, or an unusable one
+        return None
+
+
+def _stamp_path(cache: Path, facts_path: Path) -> Path:
+    key = hashlib.sha1(os.fsencode(os.path.abspath(facts_path))).hexdigest()
+    return cache / "stamps" / f"{key}.json"
+
+
+def store_path(cache: Path, sha256: str) -> Path:
+    return cache / f"store-v{STORE_VERSION}-{sha256}.sqlite"
+
+
+def _read_stamp(cache: Path, facts_path: Path) -> dict | None:
+    try:
+        with open(_stamp_path(cache, facts_path), encoding="utf-8") as handle:
+            stamp = json.load(handle)
+        return stamp if isinstance(stamp, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` through a temporary file and a rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        _remove(Path(temp))
+        raise
+
+
+def _write_stamp(cache: Path, facts_path: Path, stat: os.stat_result, sha256: str) -> None:
+    stamp = {"path": os.path.abspath(facts_path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+             "sha256": sha256, "store_version": STORE_VERSION}
+    try:
+        atomic_write(_stamp_path(cache, facts_path), json.dumps(stamp).encode())
+    except OSError:
+        pass  # a read-only cache only costs a hash next time
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _open_existing(path: Path, sha256: str) -> sqlite3.Connection | None:
+    """A read-only connection to a sound store, or None."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    con = None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        page_count = con.execute("PRAGMA page_count").fetchone()[0]
+        page_size = con.execute("PRAGMA page_size").fetchone()[0]
+        if page_count * page_size != size:  # truncated, or grown by garbage
+            raise sqlite3.DatabaseError("size does not match the page count")
+        meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('store_version', 'sha256')"))
+        if meta.get("store_version") == str(STORE_VERSION) and meta.get("sha256") == sha256:
+            return con
+    except sqlite3.Error:
+        pass
+    if con is not None:
+        con.close()
+    return None
+
+
+def _build_into(con: sqlite3.Connection, data: bytes, facts_path: Path, sha256: str) -> None:
+    from .validate import validate_text
+
+    text = source_file.decode(data, facts_path)
+    book, problems = validate_text(text)
+    if problems:
+        raise DataError(problems, source=str(facts_path))
+    con.execute("PRAGMA journal_mode = OFF")
+    con.execute("PRAGMA synchronous = OFF")
+    build(book.model_dump(mode="json"), con, sha256, str(facts_path))
+
+
+def _build_file(cache: Path, target: Path, data: bytes, facts_path: Path, sha256: str) -> bool:
+    """Build a store at ``target`` atomically; False if the cache is unwritable."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=cache, prefix=".store-", suffix=".tmp")
+        os.close(fd)
+    except OSError:
+        return False
+    temp_path = Path(temp)
+    try:
+        con = sqlite3.connect(temp)
+        try:
+            _build_into(con, data, facts_path, sha256)
+        finally:
+            con.close()
+        os.replace(temp_path, target)
+        return True
+    except sqlite3.OperationalError:  # disk full, read-only after all
+        return False
+    finally:
+        _remove(temp_path)
+
+
+def open_store(facts_path: Path, rebuild: bool = False) -> FactStore:
+    """The compiled store for ``facts_path``, building it if needed."""
+    stat = source_file.stat(facts_path)
+    cache = cache_dir()
+    label = str(facts_path)
+    if cache is not None and not rebuild:
+        stamp = _read_stamp(cache, facts_path)
+        if stamp and stamp.get("size") == stat.st_size and stamp.get("mtime_ns") == stat.st_mtime_ns \
+                and stamp.get("store_version") == STORE_VERSION and isinstance(stamp.get("sha256"), str):
+            path = store_path(cache, stamp["sha256"])
+            con = _open_existing(path, stamp["sha256"])
+            if con is not None:
+                return FactStore(con, label, path)
+
+    data = source_file.read_bytes(facts_path)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if cache is not None:
+        target = store_path(cache, sha256)
+        con = None if rebuild else _open_existing(target, sha256)
+        if con is None and _build_file(cache, target, data, facts_path, sha256):
+            con = _open_existing(target, sha256)
+        if con is not None:
+            _write_stamp(cache, facts_path, stat, sha256)
+            return FactStore(con, label, target)
+    # No usable cache: the store lives in memory for this one command.
+    con = sqlite3.connect(":memory:", check_same_thread=False)
+    _build_into(con, data, facts_path, sha256)
+    return FactStore(con, label)
+
+
+def discard(store: FactStore) -> None:
+    """Remove the file behind a store that failed while being read."""
+    store.con.close()
+    if store.path is not None:
+        _remove(Path(store.path))

@@ -1,0 +1,184 @@
+"""Validate a parsed facts document: the schema, then the rules between records.
+
+``check`` returns every problem at once, each with its field path and line, so
+that ``jlp validate`` can report a whole file in one run.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from typing import Any, Iterable
+
+from .errors import Problem
+from .yamlread import YamlDocument
+
+
+def squash(text: str) -> str:
+    """Text with all whitespace removed: how quotes are compared with the article."""
+    return "".join(text.split())
+
+
+def format_path(path: Iterable[Any]) -> str:
+    out = ""
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        else:
+            out += ("." if out else "") + str(step)
+    return out
+
+
+def check(document: YamlDocument, source_text: str | None = None):
+    """Return ``(book, problems)``; ``book`` is None when the schema fails."""
+    from pydantic import ValidationError
+
+    from .model import FactBook
+
+    problems = list(document.problems)
+    data = document.data
+    if not isinstance(data, dict):
+        got = type(data).__name__ if data is not None else "nothing"
+        problems.append(
+            Problem(f"the top level must be a mapping, not {got}", line=1,
+                    hint="a facts file starts with 'schema_version: 1'")
+        )
+        return None, problems
+    try:
+        book = FactBook.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            path = tuple(error["loc"])
+            where = document.locate(path)
+            problems.append(
+                Problem(
+                    _pydantic_message(error),
+                    path=format_path(path),
+                    line=where[0] if where else None,
+                    column=where[1] if where else None,
+                )
+            )
+        return None, problems
+    problems.extend(_cross_checks(book, document))
+    if source_text is not None:
+        problems.extend(_source_checks(book, document, source_text))
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return book, problems
+
+
+def _pydantic_message(error: dict) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key (not in the schema)"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "literal_error":
+        return error["msg"].replace("Input should be", "must be")
+    return error["msg"].replace("Input should be", "must be").replace("Value error, ", "")
+
+
+def _problem(document: YamlDocument, path: tuple, message: str, hint: str | None = None) -> Problem:
+    where = document.locate(path)
+    return Problem(
+        message,
+        path=format_path(path),
+        line=where[0] if where else None,
+        column=where[1] if where else None,
+        hint=hint,
+    )
+
+
+def _duplicates(document, records, collection: str):
+    counts = Counter(record.id for record in records)
+    for index, record in enumerate(records):
+        if counts[record.id] > 1:
+            yield _problem(document, (collection, index, "id"), f"duplicate id {record.id!r}",
+                           hint="ids must be unique within " + collection)
+
+
+def _cross_checks(book, document: YamlDocument):
+    yield from _duplicates(document, book.sections, "sections")
+    yield from _duplicates(document, book.entities, "entities")
+    yield from _duplicates(document, book.facts, "facts")
+
+    section_ids = {s.id for s in book.sections}
+    entity_ids = {e.id for e in book.entities}
+    used_sections: set[str] = set()
+    used_entities: set[str] = set()
+    for index, fact in enumerate(book.facts):
+        used_sections.add(fact.section)
+        if fact.section not in section_ids:
+            yield _problem(document, ("facts", index, "section"), f"unknown section {fact.section!r}",
+                           hint="use one of: " + ", ".join(sorted(section_ids)))
+        for position, entity in enumerate(fact.entities):
+            used_entities.add(entity)
+            if entity not in entity_ids:
+                yield _problem(document, ("facts", index, "entities", position),
+                               f"unknown entity {entity!r}", hint="add it under 'entities:' or fix the id")
+        quote = squash(fact.quote)
+        for position, figure in enumerate(fact.figures):
+            path = ("facts", index, "figures", position)
+            if squash(figure.as_written) not in quote:
+                yield _problem(document, path + ("as_written",),
+                               f"the figure {figure.as_written!r} is not in the fact's quote")
+            numbers = [n for n in (figure.value, figure.value_end, *figure.components) if n is not None]
+            if not numbers:
+                yield _problem(document, path + ("value",), "the figure has no value",
+                               hint="give 'value', or 'components' for an expression such as 1+8")
+            for number in numbers:
+                if not number_in_text(number, figure.as_written):
+                    yield _problem(document, path + ("value",),
+                                   f"the number {format_number(number)} is not in {figure.as_written!r}",
+                                   hint="'value' is the number as the article writes it")
+    for index, section in enumerate(book.sections):
+        if section.id not in used_sections:
+            yield _problem(document, ("sections", index, "id"), f"section {section.id!r} has no facts")
+    for index, entity in enumerate(book.entities):
+        if entity.id not in used_entities:
+            yield _problem(document, ("entities", index, "id"), f"entity {entity.id!r} is not referenced by any fact",
+                           hint="reference it from a fact's 'entities' or remove it")
+
+
+def _source_checks(book, document: YamlDocument, source_text: str):
+    source = squash(unicodedata.normalize("NFC", source_text))
+    for index, fact in enumerate(book.facts):
+        if squash(unicodedata.normalize("NFC", fact.quote)) not in source:
+            yield _problem(document, ("facts", index, "quote"), "the quote is not in the source text",
+                           hint="copy the span verbatim from the article (whitespace may differ)")
+
+
+def format_number(number: float | int) -> str:
+    """10.6 → '10.6', 3.0 → '3', 1.06e9 → '1060000000'."""
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    if isinstance(number, int):
+        return str(number)
+    return format(number, "f").rstrip("0").rstrip(".") if "e" in repr(number) else repr(number)
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: float | int) -> str | None:
+    """1 → 一, 10 → 十, 12 → 十二, 30 → 三十; None beyond 99 or for fractions."""
+    if isinstance(number, float):
+        if not number.is_integer():
+            return None
+        number = int(number)
+    if not 0 <= number < 100:
+        return None
+    tens, ones = divmod(number, 10)
+    if tens == 0:
+        return _CN_DIGITS[ones]
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def number_in_text(number: float | int, text: str) -> bool:
+    """Whether ``number`` is written in ``text``, in Arabic or Chinese numerals."""
+    text = unicodedata.normalize("NFKC", text)
+    written = format_number(number)
+    if re.search(rf"(?<![\d.]){re.escape(written)}(?![\d]|\.\d)", text):
+        return True
+    numeral = chinese_numeral(number)
+    return bool(numeral) and numeral in text

@@ -1,0 +1,240 @@
+"""The jlp commands. Each is thin: parse arguments, ask the core, emit a view."""
+
+from typing import Annotated, Optional
+
+import typer
+
+from .. import __version__, queries
+from ..render import views
+from .complete import complete_entities, complete_fact_ids, complete_kinds, complete_sections, \
+    complete_tags, complete_types
+from .output import FactsOption, Output, data_command
+from .session import open_book
+
+EPILOG = (
+    "Exit status: 0 found/ok · 1 nothing found (no hit, unknown id or name, empty result; "
+    "stdout still holds valid empty output) · 2 usage error or unusable facts file · 130 interrupted."
+)
+
+app = typer.Typer(
+    name="jlp",
+    help="Explore the facts of an article about Jiulongpo District, Chongqing: sections, entities, "
+    "figures, a timeline, and search in Chinese, pinyin or English.\n\n"
+    "Run jlp alone for an overview. Example: jlp search 氢能",
+    epilog=EPILOG,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+SectionFilter = Annotated[Optional[str], typer.Option("--section", "-s", help="Only facts of this section (id, number or prefix).",
+                                                      autocompletion=complete_sections, show_default=False)]
+KindFilter = Annotated[Optional[str], typer.Option("--kind", "-k", help="Only facts of this kind (statistic, project, …).",
+                                                   autocompletion=complete_kinds, show_default=False)]
+EntityFilter = Annotated[Optional[str], typer.Option("--entity", "-e", help="Only facts that mention this entity (id or any name).",
+                                                     autocompletion=complete_entities, show_default=False)]
+TagFilter = Annotated[Optional[str], typer.Option("--tag", "-t", help="Only facts with this tag.",
+                                                  autocompletion=complete_tags, show_default=False)]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jlp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    facts: FactsOption = None,
+    version: Annotated[bool, typer.Option("--version", "-V", help="Print the version and exit.",
+                                          callback=_version, is_eager=True)] = False,
+) -> None:
+    ctx.obj = {"facts": facts}
+    if ctx.invoked_subcommand is None:
+        from .output import make_output
+
+        overview(out=make_output(facts=facts))
+
+
+@data_command(app, "overview")
+def overview(out: Output) -> None:
+    """The article at a glance: title, source, sections with their summaries and fact counts, headline figures.
+
+    Example: jlp overview --lang en
+    """
+    out.emit(views.overview(queries.overview(open_book(out))))
+
+
+@data_command(app, "sections")
+def sections(out: Output) -> None:
+    """List the sections with their titles, summaries and fact counts.
+
+    Example: jlp sections --format tsv | cut -f2
+    """
+    out.emit(views.sections(open_book(out).sections()))
+
+
+@data_command(app, "section")
+def section(
+    section_id: Annotated[str, typer.Argument(metavar="ID", help="Section id, its number, or a unique prefix.",
+                                              autocompletion=complete_sections)],
+    out: Output,
+) -> None:
+    """One section: its summary in both languages, key figures, entities and facts.
+
+    Example: jlp section innovation   (or: jlp section 2, jlp section inno)
+    """
+    out.emit(views.section(out.lookup(queries.section_detail, open_book(out), section_id)))
+
+
+@data_command(app, "facts")
+def facts(out: Output, section: SectionFilter = None, kind: KindFilter = None, entity: EntityFilter = None,
+          tag: TagFilter = None) -> None:
+    """List facts; the filters combine.
+
+    Example: jlp facts --section innovation --kind statistic
+    """
+    book = open_book(out)
+    chosen = queries.filters(book, section, kind, entity, tag)
+    out.emit(views.facts(queries.facts(book, **chosen)))
+
+
+@data_command(app, "show")
+def show(
+    fact_id: Annotated[str, typer.Argument(metavar="ID", help="Fact id (Tab completes it).",
+                                           autocompletion=complete_fact_ids)],
+    out: Output,
+) -> None:
+    """One fact in full: both languages, the verbatim quote, its figures, entities and section.
+
+    Example: jlp show hydrogen-revenue-2023
+    """
+    book = open_book(out)
+    record = out.lookup(queries.fact, book, fact_id)
+    out.emit(views.show(record, book.entities_by_ids(record["entities"]), book.section(record["section"])))
+
+
+@data_command(app, "entities")
+def entities(out: Output, entity_type: Annotated[Optional[str], typer.Option(
+        "--type", help="Only entities of this type (place, company, …).", autocompletion=complete_types,
+        show_default=False)] = None) -> None:
+    """List the places, organisations, projects, platforms, programmes and industries.
+
+    Example: jlp entities --type company
+    """
+    out.emit(views.entities(queries.entities(open_book(out), entity_type)))
+
+
+@data_command(app, "entity")
+def entity(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Entity id, Chinese or English name, or alias.",
+                                        autocompletion=complete_entities)],
+    out: Output,
+) -> None:
+    """An entity card: names, aliases, type, every fact that mentions it, the entities it appears with.
+
+    Example: jlp entity Chinalco   (or: jlp entity 中铝集团)
+    """
+    out.emit(views.entity(out.lookup(queries.entity_card, open_book(out), name)))
+
+
+@data_command(app, "figures")
+def figures(
+    out: Output,
+    sort: Annotated[str, typer.Option("--sort", help="Sort by fact, metric, value, value_base or period.",
+                                      autocompletion=lambda: list(queries.FIGURE_SORTS))] = "fact",
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Largest or latest first.")] = False,
+    section: SectionFilter = None,
+    entity: EntityFilter = None,
+    tag: TagFilter = None,
+    chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Draw growth rates as bars (tables only).")] = True,
+) -> None:
+    """Every number in the article: metric, value, unit, base value, period and fact.
+
+    Example: jlp figures --sort value_base --reverse
+    """
+    book = open_book(out)
+    chosen = queries.filters(book, section, None, entity, tag)
+    del chosen["kind"]
+    out.emit(views.figures(queries.figures(book, sort=sort, descending=reverse, **chosen), chart=chart))
+
+
+@data_command(app, "timeline")
+def timeline(out: Output) -> None:
+    """The dated facts in time order, from the 1950s houses to 2024 Q1.
+
+    Example: jlp timeline --lang en
+    """
+    out.emit(views.timeline(queries.timeline(open_book(out))))
+
+
+@data_command(app, "search")
+def search(
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="Chinese (简/繁), pinyin, English or numbers.")],
+    out: Output,
+    section: SectionFilter = None,
+    kind: KindFilter = None,
+    entity: EntityFilter = None,
+    tag: TagFilter = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="At most this many results (0: all).")] = 20,
+    explain: Annotated[bool, typer.Option("--explain", help="Show what matched where and the parts of each score.")] = False,
+) -> None:
+    """Search the facts; the best match comes first.
+
+    Understands simplified and traditional Chinese (氢能, 九龍坡), pinyin (qingneng, jlp, chongq),
+    English (hydrogen revenue), numbers (10.6, ２０２４) and typos in longer English words.
+
+    Example: jlp search qingneng --limit 3
+    """
+    from .searching import run_search
+
+    book = open_book(out)
+    chosen = queries.filters(book, section, kind, entity, tag)
+    out.emit(run_search(book, query, limit, explain, chosen, highlight=not out.is_machine))
+
+
+@data_command(app, "validate")
+def validate(
+    out: Output,
+    source: Annotated[Optional[str], typer.Option("--source", help="Also check every quote against this text "
+                                                   "(e.g. ../shared/source/article.txt).", show_default=False)] = None,
+) -> None:
+    """Check a facts file: YAML, schema, ids, references, figures and (with --source) quotes.
+
+    Reports every problem with its line and field path; exit 0 when clean, 2 otherwise.
+    It never changes the file. Example: jlp validate --facts my-facts.yaml
+    """
+    from .checking import run_validate
+
+    run_validate(out, source)
+
+
+@app.command("schema")
+def schema(
+    format: Annotated[str, typer.Option("--format", "-f", help="json or yaml.")] = "json",
+) -> None:
+    """Print the JSON Schema of facts.yaml, for editors that check the file as you type.
+
+    Example: jlp schema > facts.schema.json
+    """
+    from .checking import print_schema
+
+    print_schema(format)
+
+
+@data_command(app, "export")
+def export(
+    out: Output,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (atomically).",
+                                                  show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.")] = False,
+) -> None:
+    """The whole fact book as one document (json or yaml) in the shape of facts.yaml.
+
+    Example: jlp export --format json | jq '.facts | length'
+    """
+    from .checking import run_export
+
+    run_export(out, output, force)

@@ -1,0 +1,84 @@
+"""jlp validate, jlp schema and jlp export: the commands about the file itself."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import DataError, UsageError
+from ..render import views
+from ..source import decode, locate, read_bytes, read_text
+from .output import Output
+
+
+def run_validate(out: Output, source: str | None) -> None:
+    from ..validate import validate_text
+
+    path = locate(out.facts_path)
+    source_text = None
+    if source is not None:
+        try:
+            source_text = read_text(Path(source))
+        except DataError as exc:
+            raise UsageError(f"the --source text {exc.message}", hint=exc.hint) from None
+    text = decode(read_bytes(path), path)
+    book, problems = validate_text(text, source_text)
+    report = {
+        "file": str(path),
+        "valid": not problems,
+        "fact_count": len(book.facts) if book else None,
+        "problems": [p.as_dict() for p in problems],
+    }
+    out.emit(views.validation(report))
+    if problems:
+        raise DataError(problems, source=str(path))
+    checked = " and every quote against the source" if source_text is not None else ""
+    print(f"{path}: {len(book.facts)} facts, no problems{checked}.", file=sys.stderr)
+
+
+def print_schema(fmt: str) -> None:
+    import json
+
+    from ..model import json_schema
+
+    if fmt not in ("json", "yaml"):
+        raise UsageError(f"jlp schema prints json or yaml, not {fmt!r}", hint="use --format json or --format yaml")
+    schema = json_schema()
+    if fmt == "yaml":
+        import yaml
+
+        sys.stdout.write(yaml.safe_dump(schema, allow_unicode=True, sort_keys=False))
+    else:
+        sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
+
+
+def run_export(out: Output, output: str | None, force: bool) -> None:
+    import io
+
+    from ..cache import atomic_write
+    from ..queries import export
+    from ..render.machine import write
+    from ..render.view import View
+    from .session import open_book
+
+    fmt = out.format or "json"
+    if fmt not in ("json", "yaml"):
+        raise UsageError(f"jlp export writes json or yaml, not {fmt}", hint="use --format json or --format yaml")
+    if out.fields:
+        raise UsageError("jlp export writes the whole book; --fields does not apply",
+                         hint="use jlp facts --fields … instead")
+    target = Path(output) if output else None
+    if target is not None and target.exists() and not force:
+        raise UsageError(f"{target} already exists", hint="add --force to overwrite it")
+    document = export(open_book(out))
+    view = View(document, [], single=True, kind="book")
+    if target is None:
+        write(view, fmt, out.out, None, out.effective_lang if out.lang else "both")
+        return
+    buffer = io.StringIO()
+    write(view, fmt, buffer, None, out.effective_lang if out.lang else "both")
+    try:
+        atomic_write(target, buffer.getvalue().encode("utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot write {target} ({exc.strerror or exc})", hint="check the directory and its permissions") from None
+    print(f"wrote {target}", file=sys.stderr)

@@ -1,0 +1,133 @@
+"""The entry point: run a command, and turn every error into a message and an
+exit status. This is the only place that prints errors or exits."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+
+from ..errors import DataError, ExitStatus, JlpError
+
+
+def _say(message: str, hint: str | None = None) -> None:
+    from ..render.sanitize import for_terminal
+
+    message = for_terminal(message.rstrip("."), single_line=True)
+    lines = [f"jlp: {message}."]
+    if hint:
+        lines.append(f"hint: {for_terminal(hint, single_line=True)}")
+    try:
+        sys.stderr.write("\n".join(lines) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _click_exceptions():
+    try:
+        from typer._click import exceptions
+    except ImportError:  # a Typer that uses Click itself
+        from click import exceptions  # type: ignore[no-redef]
+    return exceptions
+
+
+def _invoke(args: list[str] | None) -> int:
+    from typer.main import get_command
+
+    from .app import app
+
+    command = get_command(app)
+    result = command.main(args=args, prog_name="jlp", standalone_mode=False)
+    return result if isinstance(result, int) else 0
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's
+    final flush does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def run(args: list[str] | None = None) -> int:
+    """Run jlp and return the exit status (the console script exits with it)."""
+    status = _run(args)
+    if __name__ != "__main__" and args is None:
+        sys.exit(status)
+    return status
+
+
+def _run(args: list[str] | None) -> int:
+    from . import session
+
+    debug = os.environ.get("JLP_DEBUG") == "1"
+    exceptions = _click_exceptions()
+    for attempt in (1, 2):
+        try:
+            return _invoke(args)
+        except sqlite3.DatabaseError:
+            # A store that was damaged after it was opened: discard it, rebuild,
+            # and run the command once more.
+            if attempt == 2 or debug:
+                if debug:
+                    raise
+                _say("the compiled store keeps failing", "delete the cache directory and run again")
+                return ExitStatus.ERROR
+            from ..cache import discard
+
+            for store in session.opened:
+                discard(store)
+            session.opened.clear()
+            session.rebuild_next = True
+        except DataError as error:
+            if debug:
+                raise
+            _say(error.message, error.hint)
+            return error.status
+        except JlpError as error:
+            if debug:
+                raise
+            _say(error.message, error.hint)
+            return error.status
+        except exceptions.Exit as exit_:  # raised by --version, --help
+            return exit_.exit_code
+        except exceptions.ClickException as error:
+            if debug:
+                raise
+            _say(_usage_message(error), _usage_hint(error))
+            return ExitStatus.ERROR
+        except exceptions.Abort:
+            _say("interrupted")
+            return ExitStatus.INTERRUPTED
+        except KeyboardInterrupt:
+            try:
+                sys.stderr.write("\n")
+            except (OSError, ValueError):
+                pass
+            return ExitStatus.INTERRUPTED
+        except BrokenPipeError:
+            _quiet_stdout()
+            return ExitStatus.OK
+        except RecursionError:
+            if debug:
+                raise
+            _say("the input is nested too deeply to process", "simplify the facts file")
+            return ExitStatus.ERROR
+        except MemoryError:
+            _say("out of memory", "the facts file may be too large")
+            return ExitStatus.ERROR
+    return ExitStatus.ERROR
+
+
+def _usage_message(error) -> str:
+    message = error.format_message()
+    return message.replace("\n", " ")
+
+
+def _usage_hint(error) -> str:
+    ctx = getattr(error, "ctx", None)
+    path = ctx.command_path if ctx is not None else "jlp"
+    return f"run '{path} --help' for usage"

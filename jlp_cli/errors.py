@@ -1,0 +1,85 @@
+"""The project's error types and exit statuses.
+
+The core raises these and never prints or exits; ``cli/errors.py`` is the one
+place that turns them into a message on stderr and an exit status.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ExitStatus(enum.IntEnum):
+    OK = 0
+    NOT_FOUND = 1  # no search hit, unknown id or name, empty filter result
+    ERROR = 2  # usage error, or a facts file that cannot be used
+    INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a facts file, with where it is."""
+
+    message: str
+    path: str | None = None  # field path such as facts[3].figures[0].value
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+    def where(self) -> str:
+        parts = []
+        if self.line is not None:
+            parts.append(f"line {self.line}" + (f", column {self.column}" if self.column else ""))
+        if self.path:
+            parts.append(self.path)
+        return ": ".join(parts)
+
+    def as_dict(self) -> dict:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class JlpError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    status = ExitStatus.ERROR
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(JlpError):
+    """The user asked for something that cannot be done as asked."""
+
+
+class NotFound(JlpError):
+    """Nothing matches: the caller prints empty output and exits 1."""
+
+    status = ExitStatus.NOT_FOUND
+
+
+class DataError(JlpError):
+    """A facts file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem], source: str | None = None):
+        self.problems = list(problems)
+        self.source = source
+        first = self.problems[0] if self.problems else Problem("the facts file is unusable")
+        count = len(self.problems)
+        where = f"{source}: " if source else ""
+        message = f"{where}{first.message}" if count == 1 else f"{where}{count} problems, the first: {first.message}"
+        if first.where():
+            message += f" ({first.where()})"
+        hint = first.hint or "run 'jlp validate' for the full report"
+        super().__init__(message, hint)
+
+    def with_source(self, source: str) -> "DataError":
+        return DataError(self.problems, source)

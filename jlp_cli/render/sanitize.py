@@ -1,0 +1,64 @@
+"""Make data safe to show on a terminal: nothing in it may act on the terminal.
+
+Control characters (ESC of ANSI and OSC sequences, BEL, backspace, carriage
+return …), bidirectional overrides and invisible format characters are shown
+as visible escapes such as ``\\x1b`` and ``<U+202E>``; floods of combining
+marks are cut short. Text for a table cell or a TSV field also has its line
+breaks and tabs escaped, so one record stays on one line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_COMBINING = 3
+
+# C0 and C1 controls and DEL; format characters (Cf: bidi overrides and
+# isolates, zero-width joiners and spaces, BOM, …); line and paragraph
+# separators; lone surrogates.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u206f\u3164\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]"
+)
+_LINE_BREAKS = re.compile("[\t\n\r]")
+
+
+def _visible(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"<U+{code:04X}>"
+
+
+def _limit_combining(text: str) -> str:
+    if not any(unicodedata.combining(c) for c in text):
+        return text
+    out, run = [], 0
+    for char in text:
+        if unicodedata.combining(char):
+            run += 1
+            if run > MAX_COMBINING:
+                if run == MAX_COMBINING + 1:
+                    out.append("…")
+                continue
+        else:
+            run = 0
+        out.append(char)
+    return "".join(out)
+
+
+def for_terminal(text: str, single_line: bool = False) -> str:
+    """``text`` with everything that could act on a terminal made visible."""
+    if not isinstance(text, str):
+        text = str(text)
+    if single_line:
+        text = _LINE_BREAKS.sub(lambda m: {"\t": "\\t", "\n": "\\n", "\r": "\\r"}[m.group()], text)
+    text = _UNSAFE.sub(lambda m: _visible(m.group()), text)
+    return _limit_combining(text)
+
+
+def for_field(text: str) -> str:
+    """A TSV/plain field: one line, no tabs, nothing that acts on a terminal.
+    Backslashes are doubled first so that the escapes can be told apart."""
+    return for_terminal(text.replace("\\", "\\\\"), single_line=True)

@@ -1,0 +1,245 @@
+"""Parse a query into the forms it may take: Chinese, English, pinyin, numbers.
+
+A query is split into pieces at spaces and punctuation. Every piece must match
+(AND); each piece matches if any of its forms does (OR):
+
+* Chinese and numbers as a phrase of tokens (民主村, 10.6亿, 5g融合);
+* English words, stemmed (renewal → renew), in the English text and names;
+* pinyin, segmented into syllables (qingneng → qing neng), the last one a
+  prefix when there are two or more (chongq → chong q*); tones and tone
+  digits dropped; alternative readings of heteronyms in a column of their own;
+* initials when the letters are no pinyin (jlp → j l p);
+* curated synonyms (aluminum ↔ aluminium) and, for English words of five
+  letters or more, the words of the book within one or two edits (typos).
+
+Forms that only make sense for the whole query (qing neng → qingneng) are
+added beside the pieces. Nothing here touches the database except through the
+``known_word`` and ``similar_words`` callbacks, so parsing is testable alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..errors import UsageError
+from .normalize import HAN, Token, fold_text, stem, tokenize
+from .syllables import INITIALS, LONGEST, SYLLABLES
+
+MAX_QUERY_CHARS = 500
+MAX_PIECES = 16
+
+#: Columns each kind of form is matched in.
+CHINESE = ("zh", "quote", "names")
+ENGLISH = ("en", "names")
+PINYIN = ("py", "names")
+PINYIN_ALT = ("py_alt",)
+INITIALS_COLUMNS = ("ini", "names")
+
+STOPWORDS = frozenset("a an and are as at by for from in into is of on or the to with".split())
+
+#: Translation synonyms and spelling variants, curated for this kind of text.
+#: Each group is symmetric: any member finds the others.
+SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("aluminium", "aluminum"),
+    ("centre", "center"),
+    ("programme", "program"),
+    ("kilometre", "kilometer"),
+    ("organisation", "organization"),
+    ("investment", "capital", "invest"),
+    ("fdi", "foreign direct investment", "foreign capital"),
+    ("km2", "square kilometre", "square kilometer", "平方公里"),
+    ("iot", "internet of things", "物联网"),
+    ("q1", "first quarter", "一季度"),
+    ("revenue", "income", "营业收入"),
+    ("growth", "increase", "rise"),
+    ("renewal", "regeneration", "renovation", "redevelopment"),
+    ("factory", "plant", "works"),
+    ("hotpot", "hot pot", "火锅"),
+    ("tax free", "tax refund", "tax-refund", "离境退税"),
+    ("port", "harbour", "harbor"),
+    ("enterprise", "company", "firm", "business"),
+    ("chongqing", "重庆"),
+    ("yangtze", "changjiang", "长江"),
+)
+
+
+def _synonym_table() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for group in SYNONYM_GROUPS:
+        for member in group:
+            key = " ".join(t.text for t in tokenize(fold_text(member)))
+            table[key] = tuple(m for m in group if m != member)
+    return table
+
+
+SYNONYMS = _synonym_table()
+
+
+@dataclass(frozen=True)
+class Form:
+    """One way a piece of the query can match: tokens in some columns."""
+
+    kind: str  # chinese, english, number, pinyin, pinyin-alt, initials, synonym, typo
+    columns: tuple[str, ...]
+    tokens: tuple[str, ...]
+    prefix: bool = False  # the last token is a prefix (pinyin)
+    note: str = ""  # for --explain: the synonym or corrected word
+
+    def fts(self) -> str:
+        phrase = '"' + " ".join(self.tokens).replace('"', '""') + '"'
+        return "{" + " ".join(self.columns) + "} : " + phrase + ("*" if self.prefix else "")
+
+    def label(self) -> str:
+        return f"{self.kind} ({self.note})" if self.note else self.kind
+
+
+@dataclass
+class Piece:
+    text: str  # as the user typed it (folded)
+    forms: list[Form] = field(default_factory=list)
+
+
+@dataclass
+class Query:
+    raw: str
+    folded: str
+    pieces: list[Piece]
+    whole: list[Form]  # forms of the query as a whole (joined pinyin)
+
+    def fts(self) -> str:
+        conjunction = " AND ".join(
+            "(" + " OR ".join(form.fts() for form in piece.forms) + ")" for piece in self.pieces
+        )
+        alternatives = [f"({conjunction})"] + [form.fts() for form in self.whole]
+        return " OR ".join(alternatives)
+
+    def all_forms(self) -> list[Form]:
+        return [form for piece in self.pieces for form in piece.forms] + list(self.whole)
+
+
+def clean(raw: str) -> str:
+    """Lone surrogates (from a terminal in the wrong encoding) become U+FFFD."""
+    return raw.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def segment_pinyin(letters: str, allow_prefix: bool) -> list[str] | None:
+    """Split ``letters`` into pinyin syllables, fewest syllables first.
+
+    With ``allow_prefix`` the last part may be the start of a syllable when at
+    least one whole syllable precedes it (chongq → chong, q)."""
+    if not letters or not letters.isascii() or not letters.isalpha():
+        return None
+    n = len(letters)
+    best: dict[int, list[str] | None] = {n: []}
+    for start in range(n - 1, -1, -1):
+        options: list[list[str]] = []
+        for end in range(min(n, start + LONGEST), start, -1):
+            part = letters[start:end]
+            rest = best.get(end)
+            if rest is not None and part in SYLLABLES:
+                options.append([part] + rest)
+        if allow_prefix and start > 0 and not options:
+            part = letters[start:]
+            if any(s.startswith(part) for s in SYLLABLES):
+                options.append([part])
+        best[start] = min(options, key=len) if options else None
+    return best[0]
+
+
+_TONE_DIGIT = re.compile(r"(?<=[a-z])[1-5]")
+
+
+def _pinyin_forms(word: str) -> list[Form]:
+    # ü and v both spell the vowel of 绿 (lv); tone marks were folded away.
+    letters = _TONE_DIGIT.sub("", word.replace("ü", "v"))
+    syllables = segment_pinyin(letters, allow_prefix=True)
+    if syllables:
+        whole_syllables = syllables[-1] in SYLLABLES
+        prefix = len(syllables) >= 2 or not whole_syllables
+        tokens = tuple(syllables)
+        return [
+            Form("pinyin", PINYIN, tokens, prefix),
+            Form("pinyin-alt", PINYIN_ALT, tokens, prefix),
+        ]
+    if 2 <= len(letters) <= 8 and letters.isalpha() and all(c in INITIALS for c in letters):
+        return [Form("initials", INITIALS_COLUMNS, tuple(letters))]
+    return []
+
+
+def _phrase_forms(text: str, kind_hint: str = "") -> list[Form]:
+    """Forms of a stretch of text given as a synonym: Chinese or English."""
+    tokens = [t.text for t in tokenize(fold_text(text))]
+    if not tokens:
+        return []
+    if any(HAN.match(t) for t in tokens):
+        return [Form("synonym", CHINESE, tuple(tokens), note=text)]
+    return [Form("synonym", ENGLISH, tuple(stem(t) for t in tokens), note=text)]
+
+
+def _piece_forms(tokens: list[Token], known_word, similar_words) -> list[Form]:
+    words = [t.text for t in tokens]
+    forms: list[Form] = []
+    if any(t.is_han for t in tokens):
+        return [Form("chinese", CHINESE, tuple(words))]
+    has_digit = any(ch.isdigit() for ch in "".join(words))
+    forms.append(Form("number" if has_digit else "english", ENGLISH, tuple(stem(w) for w in words)))
+    # Numbers and Latin words also stand in Chinese text: 10.6, 2023, 5G.
+    forms.append(Form("number" if has_digit else "latin", ("zh", "quote"), tuple(words)))
+    if len(words) == 1:
+        forms.extend(_pinyin_forms(words[0]))
+    for alternative in SYNONYMS.get(" ".join(words), ()):
+        forms.extend(_phrase_forms(alternative))
+    if len(words) == 1:
+        word = words[0]
+        if word.isascii() and word.isalpha() and len(word) >= 5 and not known_word(word):
+            for corrected in similar_words(word, 1 if len(word) < 8 else 2):
+                forms.append(Form("typo", ENGLISH, (stem(corrected),), note=corrected))
+    return list(dict.fromkeys(forms))
+
+
+def _pieces(folded: str) -> list[list[Token]]:
+    """Runs of tokens that touch; spaces and punctuation separate pieces."""
+    groups: list[list[Token]] = []
+    for token in tokenize(folded):
+        if groups and groups[-1][-1].end == token.start:
+            groups[-1].append(token)
+        else:
+            groups.append([token])
+    return groups
+
+
+def parse(
+    raw: str,
+    known_word: Callable[[str], bool] = lambda w: True,
+    similar_words: Callable[[str, int], list[str]] = lambda w, d: [],
+) -> Query:
+    text = unicodedata.normalize("NFC", clean(raw))
+    if len(text) > MAX_QUERY_CHARS:
+        raise UsageError(
+            f"the query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}",
+            hint="search for a few words or characters",
+        )
+    folded = fold_text(text)
+    groups = _pieces(folded)
+    if not groups:
+        raise UsageError(
+            "the query has no letters, digits or characters to search for",
+            hint="try a word such as 氢能, hydrogen or qingneng",
+        )
+    if len(groups) > MAX_PIECES:
+        raise UsageError(f"the query has {len(groups)} separate words; the limit is {MAX_PIECES}",
+                         hint="search for fewer words")
+    plain = [g for g in groups if not (len(g) == 1 and g[0].text in STOPWORDS)]
+    groups_kept = plain or groups
+    pieces = [
+        Piece(folded[g[0].start : g[-1].end], _piece_forms(g, known_word, similar_words))
+        for g in groups_kept
+    ]
+    whole: list[Form] = []
+    if len(groups) > 1 and all(len(g) == 1 and g[0].text.isascii() and g[0].text.isalpha() for g in groups):
+        joined = "".join(g[0].text for g in groups)
+        whole = [f for f in _pinyin_forms(joined) if f.kind.startswith("pinyin")]
+    return Query(raw=text, folded=folded, pieces=pieces, whole=whole)
