@@ -111,8 +111,11 @@ def fact(store: FactStore, fact_id: str) -> dict:
     if candidates:
         raise NotFound(f"{fact_id!r} is the start of several fact ids",
                        hint="it could be " + ", ".join(candidates[:6]))
-    nearby = store.fact_ids(wanted[:3]) or store.fact_ids()
-    raise NotFound(f"there is no fact {fact_id!r}", hint=_suggest(wanted, nearby))
+    nearby = store.fact_ids(wanted[:2])
+    close = difflib.get_close_matches(wanted, nearby, n=3, cutoff=0.6)
+    hint = ("did you mean " + " or ".join(repr(c) for c in close) + "?") if close else \
+        f"list the ids with 'jlp facts', or try 'jlp search {wanted}'"
+    raise NotFound(f"there is no fact {fact_id!r}", hint=hint)
 
 
 def facts(store: FactStore, **chosen) -> Iterator[dict]:

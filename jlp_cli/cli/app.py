@@ -8,7 +8,7 @@ from .. import __version__, queries
 from ..render import views
 from .complete import complete_entities, complete_fact_ids, complete_kinds, complete_sections, \
     complete_tags, complete_types
-from .output import FactsOption, Output, data_command
+from .output import Output, data_command, with_output
 from .session import open_book
 
 EPILOG = (
@@ -44,18 +44,21 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
 def main(
     ctx: typer.Context,
-    facts: FactsOption = None,
+    out: Output,
     version: Annotated[bool, typer.Option("--version", "-V", help="Print the version and exit.",
                                           callback=_version, is_eager=True)] = False,
 ) -> None:
-    ctx.obj = {"facts": facts}
     if ctx.invoked_subcommand is None:
-        from .output import make_output
+        overview_of(out)
 
-        overview(out=make_output(facts=facts))
+
+def overview_of(out: Output) -> None:
+    out.emit(views.overview(queries.overview(open_book(out))))
+
+
+app.callback(invoke_without_command=True)(with_output(main))
 
 
 @data_command(app, "overview")
@@ -64,7 +67,7 @@ def overview(out: Output) -> None:
 
     Example: jlp overview --lang en
     """
-    out.emit(views.overview(queries.overview(open_book(out))))
+    overview_of(out)
 
 
 @data_command(app, "sections")

@@ -25,11 +25,13 @@ def _say(message: str, hint: str | None = None) -> None:
 
 
 def _click_exceptions():
+    import typer
+
     try:
-        from typer._click import exceptions
+        from typer._click.exceptions import ClickException
     except ImportError:  # a Typer that uses Click itself
-        from click import exceptions  # type: ignore[no-redef]
-    return exceptions
+        from click.exceptions import ClickException  # type: ignore[no-redef]
+    return typer.Exit, typer.Abort, ClickException
 
 
 def _invoke(args: list[str] | None) -> int:
@@ -64,7 +66,7 @@ def _run(args: list[str] | None) -> int:
     from . import session
 
     debug = os.environ.get("JLP_DEBUG") == "1"
-    exceptions = _click_exceptions()
+    Exit, Abort, ClickException = _click_exceptions()
     for attempt in (1, 2):
         try:
             return _invoke(args)
@@ -92,14 +94,14 @@ def _run(args: list[str] | None) -> int:
                 raise
             _say(error.message, error.hint)
             return error.status
-        except exceptions.Exit as exit_:  # raised by --version, --help
+        except Exit as exit_:  # raised by --version, --help
             return exit_.exit_code
-        except exceptions.ClickException as error:
+        except ClickException as error:
             if debug:
                 raise
             _say(_usage_message(error), _usage_hint(error))
             return ExitStatus.ERROR
-        except exceptions.Abort:
+        except Abort:
             _say("interrupted")
             return ExitStatus.INTERRUPTED
         except KeyboardInterrupt:

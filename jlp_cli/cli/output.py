@@ -116,7 +116,7 @@ class Output:
             count = write(view, fmt, self.out, self.fields, self.effective_lang)
         self.out.flush()
         if count == 0 and view.empty:
-            raise NotFound(view.empty)
+            raise NotFound(view.empty, view.empty_hint)
         return count
 
     def lookup(self, find, *args):
@@ -225,31 +225,43 @@ def make_output(format=None, json_=False, fields=None, lang=None, no_color=False
     )
 
 
-def data_command(app: typer.Typer, name: str, **command_options):
-    """Register ``func`` as command ``name`` with every output option added.
+def with_output(func):
+    """``func`` with every output option added to its parameters.
 
-    The function declares its own arguments plus ``out: Output``; the
-    decorator removes ``out`` from what Typer sees and builds it from the
-    shared options."""
+    The function declares its own arguments plus ``out: Output``; Typer sees
+    the shared options instead of ``out``, and the wrapper builds ``out`` from
+    them. Options given before the command name (``jlp --json search x``)
+    count when the command's own are left at their defaults."""
+    signature = inspect.signature(func)
+    own = [p for p in signature.parameters.values() if p.name not in ("out", "ctx")]
+
+    @functools.wraps(func)
+    def command(ctx: typer.Context, **kwargs):
+        chosen = {name: kwargs.pop(name) for name in OUTPUT_NAMES}
+        root = ctx.find_root()
+        if root is not ctx and isinstance(root.obj, dict):
+            for name, value in root.obj.items():
+                if chosen.get(name) in (None, False):
+                    chosen[name] = value
+        elif root is ctx:
+            ctx.obj = dict(chosen)
+        if "ctx" in signature.parameters:
+            kwargs["ctx"] = ctx
+        return func(**kwargs, out=make_output(**chosen))
+
+    context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+    parameters = [context] + own + _OUTPUT_PARAMETERS
+    command.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in parameters}
+    del command.__wrapped__  # Typer must see the new signature, not the original
+    return command
+
+
+def data_command(app: typer.Typer, name: str, **command_options):
+    """Register ``func`` as command ``name`` with every output option added."""
 
     def decorate(func):
-        signature = inspect.signature(func)
-        own = [p for p in signature.parameters.values() if p.name != "out"]
-
-        @functools.wraps(func)
-        def command(ctx: typer.Context, **kwargs):
-            chosen = {name: kwargs.pop(name) for name in OUTPUT_NAMES}
-            root = ctx.find_root().obj
-            if chosen["facts"] is None and isinstance(root, dict):
-                chosen["facts"] = root.get("facts")  # jlp --facts F COMMAND
-            return func(**kwargs, out=make_output(**chosen))
-
-        context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
-        parameters = [context] + own + _OUTPUT_PARAMETERS
-        command.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-        command.__annotations__ = {p.name: p.annotation for p in parameters}
-        del command.__wrapped__  # Typer must see the new signature, not the original
-        app.command(name, **command_options)(command)
+        app.command(name, **command_options)(with_output(func))
         return func
 
     return decorate

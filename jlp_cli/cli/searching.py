@@ -19,4 +19,4 @@ def run_search(book: FactStore, query: str, limit: int, explain: bool, chosen: d
         records.append(record)
         if highlight:
             highlights[hit.fact["id"]] = {"zh": highlight_spans(hit, "zh"), "en": highlight_spans(hit, "en")}
-    return views.search(records, highlights, explain)
+    return views.search(records, highlights, explain, query)

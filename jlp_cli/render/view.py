@@ -34,6 +34,7 @@ class View:
     title: str = ""
     human: Callable | None = None  # a Rich renderer for cards; tables use columns
     empty: str = "nothing found"  # said on stderr when there are no records
+    empty_hint: str | None = None
     extra: dict = field(default_factory=dict)  # for human renderers (highlights, charts)
     document: dict | None = None  # what json and yaml print instead of the records
 

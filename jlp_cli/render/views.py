@@ -53,13 +53,15 @@ def _ids(key: str):
 
 def facts(records: Iterable[dict]) -> View:
     return View(records, [ID, Column("section", "section", wrap=False), Column("kind", "kind", wrap=False), TEXT],
-                kind="fact", empty="no fact matches these filters")
+                kind="fact", empty="no fact matches all of these filters",
+                empty_hint="drop a filter, or list what exists with jlp sections, jlp entities")
 
 
-def search(records: Iterable[dict], highlights: dict, explain: bool) -> View:
+def search(records: Iterable[dict], highlights: dict, explain: bool, query: str = "") -> View:
     columns = [ID, Column("score", "score", wrap=False, style="magenta"), Column("section", "section", wrap=False), TEXT]
     return View(records, columns, kind="hit", extra={"highlights": highlights, "explain": explain},
-                empty="no fact matches")
+                empty=f"no fact matches {query.strip()!r}",
+                empty_hint="try fewer words, another spelling, pinyin or English; filters narrow the search too")
 
 
 def show(record: dict, entities: list[dict], section: dict | None) -> View:
