@@ -31,10 +31,13 @@ def format_path(path: Iterable[Any]) -> str:
 
 
 def check(document: YamlDocument, source_text: str | None = None):
-    """Return ``(book, problems)``; ``book`` is None when the schema fails."""
+    """Return ``(book, problems)``; ``book`` is None when the schema fails.
+
+    When some records fail the schema, the others are still cross-checked,
+    so one run reports every problem of the file."""
     from pydantic import ValidationError
 
-    from .model import FactBook
+    from .model import Entity, Fact, FactBook, Section
 
     problems = list(document.problems)
     data = document.data
@@ -45,26 +48,66 @@ def check(document: YamlDocument, source_text: str | None = None):
                     hint="a facts file starts with 'schema_version: 1'")
         )
         return None, problems
+    book = None
     try:
         book = FactBook.model_validate(data)
+        records = {"sections": list(enumerate(book.sections)), "entities": list(enumerate(book.entities)),
+                   "facts": list(enumerate(book.facts))}
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            path = tuple(error["loc"])
-            where = document.locate(path)
-            problems.append(
-                Problem(
-                    _pydantic_message(error),
-                    path=format_path(path),
-                    line=where[0] if where else None,
-                    column=where[1] if where else None,
-                )
-            )
-        return None, problems
-    problems.extend(_cross_checks(book, document))
+        problems.extend(_schema_problems(exc, document))
+        records = {key: _valid_records(data.get(key), model)
+                   for key, model in (("sections", Section), ("entities", Entity), ("facts", Fact))}
+    problems.extend(_cross_checks(records, _references(data.get("facts")), document))
     if source_text is not None:
-        problems.extend(_source_checks(book, document, source_text))
+        problems.extend(_source_checks(records["facts"], document, source_text))
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return book, problems
+
+
+def _schema_problems(exc, document: YamlDocument) -> list[Problem]:
+    by_path: dict[tuple, list[str]] = {}
+    for error in exc.errors(include_url=False):
+        by_path.setdefault(_data_path(error["loc"]), []).append(_pydantic_message(error))
+    problems = []
+    for path, messages in by_path.items():
+        # A union (int or float, a value or null) fails once per member.
+        message = messages[0] if len(set(messages)) == 1 else "must be a number"
+        problems.append(_problem(document, path, message))
+    return problems
+
+
+def _valid_records(items: Any, model) -> list[tuple[int, Any]]:
+    """(index, record) for each item of a list that passes the schema alone."""
+    from pydantic import ValidationError
+
+    out = []
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        try:
+            out.append((index, model.model_validate(item)))
+        except ValidationError:
+            pass
+    return out
+
+
+def _references(facts: Any) -> tuple[set, set]:
+    """Section and entity ids that facts refer to, valid records or not, so
+    that one broken fact does not make its entities look unreferenced."""
+    sections, entities = set(), set()
+    for fact in facts if isinstance(facts, list) else []:
+        if isinstance(fact, dict):
+            if isinstance(fact.get("section"), str):
+                sections.add(fact["section"])
+            if isinstance(fact.get("entities"), list):
+                entities.update(e for e in fact["entities"] if isinstance(e, str))
+    return sections, entities
+
+
+_TYPE_TAGS = {"int", "float", "str", "bool", "list", "dict", "none", "literal"}
+
+
+def _data_path(loc) -> tuple:
+    """The error's location in the data, without pydantic's union member tags."""
+    return tuple(step for step in loc if not (isinstance(step, str) and (step in _TYPE_TAGS or "[" in step)))
 
 
 def _pydantic_message(error: dict) -> str:
@@ -90,59 +133,60 @@ def _problem(document: YamlDocument, path: tuple, message: str, hint: str | None
 
 
 def _duplicates(document, records, collection: str):
-    counts = Counter(record.id for record in records)
-    for index, record in enumerate(records):
+    counts = Counter(record.id for _index, record in records)
+    for index, record in records:
         if counts[record.id] > 1:
             yield _problem(document, (collection, index, "id"), f"duplicate id {record.id!r}",
                            hint="ids must be unique within " + collection)
 
 
-def _cross_checks(book, document: YamlDocument):
-    yield from _duplicates(document, book.sections, "sections")
-    yield from _duplicates(document, book.entities, "entities")
-    yield from _duplicates(document, book.facts, "facts")
-
-    section_ids = {s.id for s in book.sections}
-    entity_ids = {e.id for e in book.entities}
-    used_sections: set[str] = set()
-    used_entities: set[str] = set()
-    for index, fact in enumerate(book.facts):
-        used_sections.add(fact.section)
-        if fact.section not in section_ids:
+def _cross_checks(records: dict, references: tuple[set, set], document: YamlDocument):
+    for collection in ("sections", "entities", "facts"):
+        yield from _duplicates(document, records[collection], collection)
+    used_sections, used_entities = references
+    section_ids = {s.id for _i, s in records["sections"]}
+    entity_ids = {e.id for _i, e in records["entities"]}
+    for index, fact in records["facts"]:
+        if section_ids and fact.section not in section_ids:
             yield _problem(document, ("facts", index, "section"), f"unknown section {fact.section!r}",
                            hint="use one of: " + ", ".join(sorted(section_ids)))
         for position, entity in enumerate(fact.entities):
-            used_entities.add(entity)
             if entity not in entity_ids:
                 yield _problem(document, ("facts", index, "entities", position),
                                f"unknown entity {entity!r}", hint="add it under 'entities:' or fix the id")
-        quote = squash(fact.quote)
-        for position, figure in enumerate(fact.figures):
-            path = ("facts", index, "figures", position)
-            if squash(figure.as_written) not in quote:
-                yield _problem(document, path + ("as_written",),
-                               f"the figure {figure.as_written!r} is not in the fact's quote")
-            numbers = [n for n in (figure.value, figure.value_end, *figure.components) if n is not None]
-            if not numbers:
-                yield _problem(document, path + ("value",), "the figure has no value",
-                               hint="give 'value', or 'components' for an expression such as 1+8")
-            for number in numbers:
-                if not number_in_text(number, figure.as_written):
-                    yield _problem(document, path + ("value",),
-                                   f"the number {format_number(number)} is not in {figure.as_written!r}",
-                                   hint="'value' is the number as the article writes it")
-    for index, section in enumerate(book.sections):
-        if section.id not in used_sections:
-            yield _problem(document, ("sections", index, "id"), f"section {section.id!r} has no facts")
-    for index, entity in enumerate(book.entities):
-        if entity.id not in used_entities:
-            yield _problem(document, ("entities", index, "id"), f"entity {entity.id!r} is not referenced by any fact",
-                           hint="reference it from a fact's 'entities' or remove it")
+        yield from _figure_checks(document, index, fact)
+    if records["facts"]:
+        for index, section in records["sections"]:
+            if section.id not in used_sections:
+                yield _problem(document, ("sections", index, "id"), f"section {section.id!r} has no facts")
+        for index, entity in records["entities"]:
+            if entity.id not in used_entities:
+                yield _problem(document, ("entities", index, "id"),
+                               f"entity {entity.id!r} is not referenced by any fact",
+                               hint="reference it from a fact's 'entities' or remove it")
 
 
-def _source_checks(book, document: YamlDocument, source_text: str):
+def _figure_checks(document: YamlDocument, index: int, fact):
+    quote = squash(fact.quote)
+    for position, figure in enumerate(fact.figures):
+        path = ("facts", index, "figures", position)
+        if squash(figure.as_written) not in quote:
+            yield _problem(document, path + ("as_written",),
+                           f"the figure {figure.as_written!r} is not in the fact's quote")
+        numbers = [n for n in (figure.value, figure.value_end, *figure.components) if n is not None]
+        if not numbers:
+            yield _problem(document, path + ("value",), "the figure has no value",
+                           hint="give 'value', or 'components' for an expression such as 1+8")
+        for number in numbers:
+            if not number_in_text(number, figure.as_written):
+                yield _problem(document, path + ("value",),
+                               f"the number {format_number(number)} is not in {figure.as_written!r}",
+                               hint="'value' is the number as the article writes it")
+
+
+def _source_checks(facts: list, document: YamlDocument, source_text: str):
     source = squash(unicodedata.normalize("NFC", source_text))
-    for index, fact in enumerate(book.facts):
+    for index, fact in facts:
         if squash(unicodedata.normalize("NFC", fact.quote)) not in source:
             yield _problem(document, ("facts", index, "quote"), "the quote is not in the source text",
                            hint="copy the span verbatim from the article (whitespace may differ)")

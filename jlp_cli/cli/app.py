@@ -8,6 +8,7 @@ from .. import __version__, queries
 from ..render import views
 from .complete import complete_entities, complete_fact_ids, complete_kinds, complete_sections, \
     complete_tags, complete_types
+from .main import JlpGroup
 from .output import Output, data_command, with_output
 from .session import open_book
 
@@ -18,6 +19,7 @@ EPILOG = (
 
 app = typer.Typer(
     name="jlp",
+    cls=JlpGroup,
     help="Explore the facts of an article about Jiulongpo District, Chongqing: sections, entities, "
     "figures, a timeline, and search in Chinese, pinyin or English.\n\n"
     "Run jlp alone for an overview. Example: jlp search 氢能",

@@ -1,11 +1,16 @@
 """The entry point: run a command, and turn every error into a message and an
-exit status. This is the only place that prints errors or exits."""
+exit status. This is the only place that prints errors or exits.
+
+``JlpGroup`` is the Typer group of the app, so the same mapping applies when
+tests drive the app through ``typer.testing.CliRunner``."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import sys
+
+from typer.core import TyperGroup
 
 from ..errors import DataError, ExitStatus, JlpError
 
@@ -34,14 +39,19 @@ def _click_exceptions():
     return typer.Exit, typer.Abort, ClickException
 
 
-def _invoke(args: list[str] | None) -> int:
-    from typer.main import get_command
 
-    from .app import app
 
-    command = get_command(app)
-    result = command.main(args=args, prog_name="jlp", standalone_mode=False)
-    return result if isinstance(result, int) else 0
+class JlpGroup(TyperGroup):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        def invoke() -> int:
+            result = super(JlpGroup, self).main(args=args, prog_name=prog_name or "jlp", complete_var=complete_var,
+                                                standalone_mode=False, **extra)
+            return result if isinstance(result, int) else 0
+
+        status = int(_run(invoke))
+        if standalone_mode:
+            sys.exit(status)
+        return status
 
 
 def _quiet_stdout() -> None:
@@ -54,22 +64,21 @@ def _quiet_stdout() -> None:
         pass
 
 
-def run(args: list[str] | None = None) -> int:
-    """Run jlp and return the exit status (the console script exits with it)."""
-    status = _run(args)
-    if __name__ != "__main__" and args is None:
-        sys.exit(status)
-    return status
+def run(args: list[str] | None = None) -> None:
+    """The console script: run jlp and exit with its status."""
+    from .app import app
+
+    app(args=args, prog_name="jlp")
 
 
-def _run(args: list[str] | None) -> int:
+def _run(invoke) -> int:
     from . import session
 
     debug = os.environ.get("JLP_DEBUG") == "1"
     Exit, Abort, ClickException = _click_exceptions()
     for attempt in (1, 2):
         try:
-            return _invoke(args)
+            return invoke()
         except sqlite3.DatabaseError:
             # A store that was damaged after it was opened: discard it, rebuild,
             # and run the command once more.

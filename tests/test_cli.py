@@ -1,0 +1,413 @@
+"""Every command through typer.testing.CliRunner: formats, exit statuses,
+languages, fields, and data that must never become markup."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from jlp_cli.cli.app import app
+
+from .conftest import MINI
+
+runner = CliRunner()
+
+
+def jlp(*args: str, env: dict | None = None):
+    return runner.invoke(app, list(args), env=env)
+
+
+def ok(*args: str, env: dict | None = None) -> str:
+    result = jlp(*args, env=env)
+    assert result.exit_code == 0, (args, result.exit_code, result.stdout, result.stderr)
+    return result.stdout
+
+
+# -- every command works on the shipped book, in every format -----------------
+
+COMMANDS = [
+    ["overview"],
+    ["sections"],
+    ["section", "innovation"],
+    ["facts"],
+    ["facts", "--section", "opening-up", "--kind", "statistic"],
+    ["show", "hydrogen-revenue-2023"],
+    ["entities"],
+    ["entities", "--type", "company"],
+    ["entity", "Chinalco"],
+    ["figures"],
+    ["timeline"],
+    ["search", "氢能"],
+]
+SINGLE = {"overview", "section", "show", "entity"}
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_json_parses_and_keeps_chinese_unescaped(args):
+    out = ok(*args, "--format", "json")
+    data = json.loads(out)
+    assert isinstance(data, dict if args[0] in SINGLE else list)
+    assert "\\u" not in out
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in out)
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_jsonl_is_one_object_per_line(args):
+    lines = ok(*args, "--format", "jsonl").splitlines()
+    assert lines and all(isinstance(json.loads(line), dict) for line in lines)
+    if args[0] in SINGLE:
+        assert len(lines) == 1
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_csv_and_tsv_have_a_header_and_even_rows(args):
+    rows = list(csv.reader(io.StringIO(ok(*args, "--format", "csv"))))
+    assert len(rows) >= 2 and len({len(r) for r in rows}) == 1
+    lines = ok(*args, "--format", "tsv").splitlines()
+    assert len({line.count("\t") for line in lines}) == 1
+    assert lines[0].split("\t")[0] in ("id", "order", "fact", "period", "field", "article.title.zh")
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_yaml_and_markdown(args):
+    data = yaml.safe_load(ok(*args, "--format", "yaml"))
+    assert isinstance(data, dict if args[0] in SINGLE else list)
+    markdown = ok(*args, "--format", "markdown").splitlines()
+    assert markdown[0].startswith("| ") and set(markdown[1]) <= set("|-")
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_piped_default_is_plain_tab_separated_text(args):
+    out = ok(*args)
+    assert "\x1b" not in out and "─" not in out and "│" not in out
+    assert all("\t" in line for line in out.splitlines())
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_table_format_draws_without_colour_in_a_pipe(args):
+    out = ok(*args, "--format", "table")
+    assert out.strip() and "\x1b" not in out
+
+
+def test_json_is_short_for_format_json():
+    assert ok("sections", "--json") == ok("sections", "--format", "json")
+
+
+def test_json_and_another_format_contradict():
+    result = jlp("sections", "--json", "--format", "csv")
+    assert result.exit_code == 2 and "contradict" in result.stderr
+
+
+def test_jlp_alone_is_the_overview():
+    assert ok("--json") == ok("overview", "--json")
+    assert "sections" in json.loads(ok("--json"))
+
+
+def test_options_before_the_command_apply_to_it():
+    assert ok("--json", "sections") == ok("sections", "--json")
+
+
+def test_version():
+    assert ok("--version").startswith("jlp ")
+
+
+# -- records keep the schema's field names, all present -----------------------
+
+FACT_KEYS = ["id", "section", "kind", "text", "quote", "entities", "figures", "tags", "period"]
+
+
+def test_fact_json_has_every_field_in_schema_order():
+    record = json.loads(ok("show", "hydrogen-revenue-2023", "--json"))
+    assert list(record) == FACT_KEYS
+    facts = json.loads(ok("facts", "--json"))
+    assert all(list(f) == FACT_KEYS for f in facts)
+    assert any(f["period"] is None for f in facts)  # absent values are null, not missing
+    figure = record["figures"][0]
+    assert list(figure)[:4] == ["metric", "value", "value_end", "components"]
+
+
+def test_search_results_add_a_score():
+    hits = json.loads(ok("search", "hydrogen revenue", "--json"))
+    assert list(hits[0]) == FACT_KEYS + ["score"]
+    assert hits[0]["score"] >= hits[-1]["score"]
+
+
+def test_explain_adds_what_matched():
+    hit = json.loads(ok("search", "qingneng", "--json", "--explain", "-n", "1"))[0]
+    assert hit["explain"]["matches"] and "bm25" in hit["explain"]["score_parts"]
+
+
+def test_fields_picks_nested_fields():
+    facts = json.loads(ok("facts", "--json", "--fields", "id,text.en"))
+    assert all(set(f) == {"id", "text"} and set(f["text"]) == {"en"} for f in facts)
+    tsv = ok("facts", "--format", "tsv", "--fields", "id,text.en").splitlines()
+    assert tsv[0] == "id\ttext.en"
+
+
+def test_unknown_field_is_a_usage_error_listing_valid_ones():
+    result = jlp("facts", "--json", "--fields", "id,colour")
+    assert result.exit_code == 2
+    assert "colour" in result.stderr and "text.en" in result.stderr
+
+
+def test_fields_with_a_table_is_a_usage_error():
+    assert jlp("facts", "--format", "table", "--fields", "id").exit_code == 2
+
+
+@pytest.mark.parametrize("option, value", [("--format", "xml"), ("--lang", "fr")])
+def test_invalid_choices_list_the_valid_ones(option, value):
+    result = jlp("facts", option, value)
+    assert result.exit_code == 2
+    assert value in result.stderr and ("json" in result.stderr or "both" in result.stderr)
+    assert "Traceback" not in result.stderr
+
+
+# -- languages -------------------------------------------------------------------
+
+def test_plain_output_has_zh_and_en_columns():
+    header = ok("facts", "--format", "tsv").splitlines()[0].split("\t")
+    assert header == ["id", "section", "kind", "text.zh", "text.en"]
+
+
+def test_explicit_lang_never_falls_back():
+    english = ok("facts", "--format", "tsv", "--lang", "en").splitlines()
+    assert english[0].split("\t")[-1] == "text.en" and "text.zh" not in english[0]
+    record = json.loads(ok("show", "hydrogen-revenue-2023", "--json", "--lang", "zh"))
+    assert record["text"] == {"zh": "2023年，九龙坡区氢能产业实现营业收入10.6亿元，同比增长32.5%。"}
+    table = ok("show", "hydrogen-revenue-2023", "--format", "table", "--lang", "en")
+    assert "operating revenue" in table and "九龙坡区氢能产业" not in table  # the quote stays: it is the source
+
+
+def test_lang_from_the_environment():
+    out = ok("facts", "--format", "tsv", env={"JLP_LANG": "en"})
+    assert "text.zh" not in out.splitlines()[0]
+    result = jlp("facts", env={"JLP_LANG": "klingon"})
+    assert result.exit_code == 2 and "JLP_LANG" in result.stderr
+
+
+# -- filters, lookups and exit statuses -------------------------------------------
+
+def test_filters_combine():
+    facts = json.loads(ok("facts", "--json", "--section", "innovation", "--kind", "statistic"))
+    assert facts and all(f["section"] == "innovation" and f["kind"] == "statistic" for f in facts)
+    tagged = json.loads(ok("facts", "--json", "--tag", "hydrogen", "--entity", "西部氢谷"))
+    assert tagged and all("hydrogen" in f["tags"] and "western-hydrogen-valley" in f["entities"] for f in tagged)
+
+
+@pytest.mark.parametrize("name", ["2", "inno", "innovation", "INNOVATION"])
+def test_a_section_by_number_prefix_or_id(name):
+    assert json.loads(ok("section", name, "--json"))["id"] == "innovation"
+
+
+@pytest.mark.parametrize("name", ["chinalco", "Chinalco", "中铝集团", "Aluminum Corporation of China", "中铝"])
+def test_an_entity_by_any_name(name):
+    card = json.loads(ok("entity", name, "--json"))
+    assert card["id"] == "chinalco" and card["facts"] and card["related"]
+
+
+def test_empty_filter_result_exits_1_with_valid_empty_output():
+    result = jlp("facts", "--json", "--section", "captions", "--kind", "statistic")
+    assert result.exit_code == 1 and json.loads(result.stdout) == []
+    assert "no fact matches" in result.stderr
+    result = jlp("facts", "--format", "csv", "--section", "captions", "--kind", "statistic")
+    assert result.exit_code == 1 and result.stdout.splitlines() == ["id,section,kind,text.zh,text.en"]
+
+
+def test_no_search_hit_exits_1():
+    result = jlp("search", "xylophone", "--json")
+    assert result.exit_code == 1 and result.stdout == "[]\n"
+    assert "xylophone" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["show", "no-such-fact"], ["entity", "Atlantis"]])
+def test_unknown_id_or_name_exits_1(args):
+    result = jlp(*args, "--json")
+    assert result.exit_code == 1 and json.loads(result.stdout) is None
+    assert result.stderr.startswith("jlp: ") and "hint: " in result.stderr
+
+
+def test_show_suggests_a_close_id():
+    result = jlp("show", "hydrogen-revenue-2022")
+    assert "hydrogen-revenue-2023" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["facts", "--section", "nowhere"],
+        ["facts", "--kind", "rumour"],
+        ["facts", "--entity", "Atlantis"],
+        ["facts", "--tag", "no-such-tag"],
+        ["entities", "--type", "planet"],
+        ["search", "   "],
+        ["search", "？！。"],
+        ["section", "nowhere"],
+        ["figures", "--sort", "colour"],
+        ["no-such-command"],
+    ],
+)
+def test_usage_errors_exit_2_with_one_sentence_and_a_hint(args):
+    result = jlp(*args)
+    assert result.exit_code == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("jlp: ") and lines[-1].startswith("hint: ")
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_facts_option_and_environment_point_at_another_book():
+    assert len(json.loads(ok("facts", "--json", "--facts", str(MINI)))) == 5
+    assert len(json.loads(ok("facts", "--json", env={"JLP_FACTS": str(MINI)}))) == 5
+    assert len(json.loads(ok("--facts", str(MINI), "facts", "--json"))) == 5
+
+
+def test_a_missing_facts_file_is_a_clear_error(tmp_path):
+    result = jlp("facts", "--facts", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_a_broken_facts_file_gives_the_validate_report(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINI.read_text(encoding="utf-8").replace("kind: project", "kind: rumour"), encoding="utf-8")
+    result = jlp("facts", "--facts", str(bad))
+    assert result.exit_code == 2 and "facts[0].kind" in result.stderr
+    assert "jlp validate" in result.stderr or "hint:" in result.stderr
+
+
+# -- figures, timeline --------------------------------------------------------------
+
+def test_figures_sort_by_base_value():
+    rows = json.loads(ok("figures", "--json", "--sort", "value_base", "--reverse"))
+    values = [r["value_base"] for r in rows if r["value_base"] is not None]
+    assert values == sorted(values, reverse=True) and values[0] == 1.06e9
+
+
+def test_figures_table_has_a_growth_chart():
+    out = ok("figures", "--format", "table", "--lang", "en")
+    assert "growth rates" in out and "█" in out
+    assert "growth rates" not in ok("figures", "--format", "table", "--no-chart")
+
+
+def test_timeline_runs_from_the_1950s_to_2024_q1():
+    rows = json.loads(ok("timeline", "--json"))
+    assert rows[0]["period"] == "1950s/1990s" and rows[-1]["period"] == "2024-Q1"
+    assert [r["start"] for r in rows] == sorted(r["start"] for r in rows)
+
+
+# -- validate, schema, export -------------------------------------------------------
+
+def test_validate_is_clean_on_the_shipped_book():
+    result = jlp("validate")
+    assert result.exit_code == 0 and "no problems" in result.stderr
+
+
+def test_validate_reports_every_problem_and_exits_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    text = MINI.read_text(encoding="utf-8").replace("kind: project", "kind: rumour")
+    text = text.replace("section: industry\n    kind: organisation", "section: nowhere\n    kind: organisation")
+    bad.write_text(text, encoding="utf-8")
+    before = bad.read_bytes()
+    result = jlp("validate", "--facts", str(bad), "--json")
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert report["valid"] is False and len(report["problems"]) == 2
+    assert {p["path"] for p in report["problems"]} == {"facts[0].kind", "facts[3].section"}
+    assert all(p["line"] for p in report["problems"])
+    assert bad.read_bytes() == before  # validate never changes the file
+
+
+def test_validate_source_option(tmp_path):
+    text = tmp_path / "article.txt"
+    text.write_text("not the article", encoding="utf-8")
+    result = jlp("validate", "--facts", str(MINI), "--source", str(text))
+    assert result.exit_code == 2 and "not in the source" in result.stdout
+    missing = jlp("validate", "--source", str(tmp_path / "none.txt"))
+    assert missing.exit_code == 2 and "--source" in missing.stderr
+
+
+def test_schema_is_json_schema_of_the_book():
+    schema = json.loads(ok("schema"))
+    assert schema["type"] == "object" and {"article", "sections", "entities", "facts"} <= set(schema["properties"])
+    assert yaml.safe_load(ok("schema", "--format", "yaml")) == schema
+
+
+def test_export_round_trips(tmp_path):
+    document = json.loads(ok("export", "--format", "json"))
+    assert list(document) == ["schema_version", "article", "sections", "entities", "facts"]
+    target = tmp_path / "book.yaml"
+    ok("export", "--format", "yaml", "-o", str(target))
+    assert jlp("validate", "--facts", str(target)).exit_code == 0
+    again = jlp("export", "--format", "yaml", "-o", str(target))
+    assert again.exit_code == 2 and "--force" in again.stderr
+    ok("export", "--format", "yaml", "-o", str(target), "--force")
+
+
+# -- data never becomes markup or terminal control ------------------------------------
+
+@pytest.fixture()
+def hostile_book(tmp_path):
+    text = MINI.read_text(encoding="utf-8")
+    text = text.replace(
+        "en: Lakelight Aluminium produces aluminium alloy ingots every year.",
+        'en: "[bold red]Lakelight[/] \\x1b[2J\\x1b]0;pwned\\x07 [link=http://x]ingots[/link] \\u202eevil\\u200b"',
+    )
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("fmt", ["table", "tsv", "markdown"])
+def test_markup_and_escapes_in_data_print_literally(hostile_book, fmt):
+    out = ok("show", "aluminium-ingots", "--facts", hostile_book, "--format", fmt, "--lang", "en",
+             env={"FORCE_COLOR": "1"} if fmt == "table" else None)
+    assert "[bold red]Lakelight[/]" in out and "[link=http://x]ingots[/link]" in out
+    assert "\x1b[2J" not in out and "\x1b]0;" not in out and "\x07" not in out
+    assert "\\x1b[2J" in out and "<U+202E>" in out and "<U+200B>" in out
+
+
+def test_json_carries_control_characters_escaped(hostile_book):
+    out = ok("show", "aluminium-ingots", "--facts", hostile_book, "--json")
+    assert "\x1b" not in out and "\\u001b[2J" in out
+    assert json.loads(out)["text"]["en"].startswith("[bold red]Lakelight[/] \x1b[2J")
+
+
+# -- help: every command documented, with an example ------------------------------------
+
+def command_names():
+    from typer.main import get_command
+
+    return sorted(get_command(app).commands)
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_every_command_has_help_with_an_example(name):
+    out = ok(name, "--help")
+    assert "Example" in out, name
+
+
+def test_help_documents_the_exit_statuses():
+    out = ok("--help")
+    assert "Exit status" in out and "nothing found" in out
+
+
+# -- completion -----------------------------------------------------------------------------
+
+def test_completion_offers_ids():
+    from jlp_cli.cli import complete
+
+    class Ctx:
+        params: dict = {}
+
+        def find_root(self):
+            return self
+
+        obj = None
+
+    ids = [item[0] for item in complete.complete_fact_ids(Ctx(), "hydrogen-rev")]
+    assert ids == ["hydrogen-revenue-2023"]
+    assert "innovation" in [item[0] for item in complete.complete_sections(Ctx(), "inn")]
+    assert complete.complete_kinds("stat") == ["statistic"]

@@ -1,0 +1,192 @@
+"""The schema and its checks, on broken copies of the tests' own small book.
+
+Each case breaks one thing and asserts the problem is reported with where it
+is: a line, and the field path where there is one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from jlp_cli.checks import chinese_numeral, number_in_text
+from jlp_cli.validate import validate_text
+
+from .conftest import MINI
+
+GOOD = MINI.read_text(encoding="utf-8")
+
+
+def problems_of(text: str, source: str | None = None):
+    _book, problems = validate_text(text, source)
+    return problems
+
+
+def broken(old: str, new: str, count: int = 1) -> str:
+    assert old in GOOD, f"fixture lacks {old!r}"
+    return GOOD.replace(old, new, count)
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def test_the_fixture_is_clean():
+    assert problems_of(GOOD) == []
+
+
+def test_invalid_yaml_names_line_and_column():
+    text = broken("    kind: project\n", "    kind: [project\n")
+    (problem,) = problems_of(text)
+    assert problem.message.startswith("invalid YAML")
+    assert problem.line is not None and problem.column is not None
+    assert abs(problem.line - line_of(text, "kind: [project")) <= 1
+
+
+def test_wrong_type_is_reported_with_path_and_line():
+    text = broken("        value: 2.5\n", '        value: "2.5"\n')
+    (problem,) = problems_of(text)
+    assert problem.path == "facts[2].figures[0].value"
+    assert problem.message == "must be a number"
+    assert problem.line == line_of(text, 'value: "2.5"')
+
+
+def test_unknown_key():
+    text = broken("    kind: project\n", "    kind: project\n    colour: red\n")
+    (problem,) = problems_of(text)
+    assert "unknown key" in problem.message
+    assert problem.path == "facts[0].colour"
+    assert problem.line == line_of(text, "colour: red")
+
+
+def test_missing_key():
+    text = broken("    quote: 湖光铝每年生产铝合金铸锭\n", "")
+    (problem,) = problems_of(text)
+    assert problem.path == "facts[3].quote" and "missing" in problem.message
+
+
+def test_bad_kind_lists_the_choices():
+    (problem,) = problems_of(broken("    kind: project\n", "    kind: rumour\n"))
+    assert problem.path == "facts[0].kind" and "statistic" in problem.message
+
+
+def test_duplicate_fact_ids():
+    text = broken("  - id: aluminium-ingots\n", "  - id: old-street-renewal\n")
+    found = [p for p in problems_of(text) if "duplicate id" in p.message]
+    assert [p.path for p in found] == ["facts[0].id", "facts[3].id"]
+
+
+def test_duplicate_keys_in_a_mapping():
+    text = broken("    kind: project\n", "    kind: project\n    kind: event\n")
+    (problem,) = problems_of(text)
+    assert "duplicate key 'kind'" in problem.message
+    assert problem.line == line_of(text, "kind: event")
+
+
+def test_dangling_section_and_entity_references():
+    text = broken("    section: intro\n    kind: project\n", "    section: outro\n    kind: project\n")
+    text = text.replace("entities: [lake-aluminium]", "entities: [lake-aluminium, no-such-thing]")
+    messages = {p.path: p.message for p in problems_of(text)}
+    assert messages["facts[0].section"] == "unknown section 'outro'"
+    assert messages["facts[3].entities[1]"] == "unknown entity 'no-such-thing'"
+
+
+def test_entity_nobody_references():
+    text = broken("entities: [lake-aluminium]", "entities: []")
+    (problem,) = problems_of(text)
+    assert problem.path == "entities[3].id" and "not referenced" in problem.message
+
+
+def test_section_without_facts():
+    text = broken("    section: intro\n    kind: place\n", "    section: industry\n    kind: place\n")
+    text = text.replace("    section: intro\n    kind: project\n", "    section: industry\n    kind: project\n")
+    (problem,) = problems_of(text)
+    assert problem.path == "sections[0].id" and "has no facts" in problem.message
+
+
+def test_figure_number_must_be_in_its_quote():
+    (problem,) = problems_of(broken("        value: 12.5\n", "        value: 12.6\n"))
+    assert problem.path == "facts[2].figures[1].value"
+    assert "12.6" in problem.message
+
+
+def test_figure_as_written_must_be_in_the_quote():
+    problems = problems_of(broken("        as_written: 2.5亿元\n", "        as_written: 3.5亿元\n"))
+    assert "facts[2].figures[0].as_written" in [p.path for p in problems]
+
+
+def test_bad_period():
+    (problem,) = problems_of(broken('headline]\n    period: "2022"\n', 'headline]\n    period: "2022-Q5"\n'))
+    assert problem.path == "facts[2].period"
+
+
+def test_source_catches_a_quote_that_is_not_in_the_text():
+    source = "湖畔镇启动老街社区城市更新项目。房屋建于20世纪60年代至80年代。2022年，氢能产业营业收入2.5亿元，同比增长12.5%。" \
+             "湖光铝每年生产铝合金铸锭。"
+    problems = problems_of(GOOD, source)
+    # Only the one quote the text lacks is reported; whitespace is ignored.
+    assert [p.path for p in problems] == ["facts[4].quote"]
+    assert "not in the source" in problems[0].message
+    spaced = source + "2023年一季度，新设外资企业数量同比增长50%，\n\n位居全市第一"
+    assert problems_of(GOOD, spaced) == []
+
+
+def test_every_problem_is_reported_at_once():
+    text = broken("    kind: project\n", "    kind: project\n    colour: red\n")
+    text = text.replace("    kind: organisation\n", "    kind: gossip\n")
+    assert len(problems_of(text)) == 2
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty"),
+        ("# only a comment\n", "empty"),
+        ("- a\n- b\n", "must be a mapping"),
+        ("just words\n", "must be a mapping"),
+        ("a: !!python/object/apply:os.system ['true']\n", "not allowed"),
+        ("a: !!python/name:os.system\n", "not allowed"),
+    ],
+)
+def test_unusable_documents(text, message):
+    problems = problems_of(text)
+    assert problems and message in problems[0].message
+
+
+def test_alias_bomb_is_refused_before_it_expands():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 12):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    (problem,) = problems_of("\n".join(lines) + "\n")
+    assert "alias" in problem.message
+
+
+def test_ordinary_anchors_are_fine():
+    text = GOOD.replace("title: {zh: 导语, en: Introduction}", "title: &intro {zh: 导语, en: Introduction}")
+    assert problems_of(text) == []
+
+
+def test_deep_nesting_is_refused():
+    (problem,) = problems_of("a: " + "[" * 500 + "]" * 500 + "\n")
+    assert "nests deeper" in problem.message
+
+
+def test_chinese_numerals():
+    assert [chinese_numeral(n) for n in (1, 3, 10, 12, 30, 99)] == ["一", "三", "十", "十二", "三十", "九十九"]
+    assert chinese_numeral(1.5) is None and chinese_numeral(100) is None
+
+
+@pytest.mark.parametrize(
+    "number, text, found",
+    [
+        (10.6, "10.6亿元", True),
+        (106, "10.6亿元", False),
+        (10, "10.6亿元", False),
+        (6, "10.6亿元", False),
+        (166.67, "166.67%", True),
+        (1, "位居重庆市第一", True),
+        (2024, "２０２４年", True),
+        (8, "1+8", True),
+    ],
+)
+def test_number_in_text(number, text, found):
+    assert number_in_text(number, text) is found
