@@ -45,6 +45,10 @@ class Problem:
         }
 
 
+class OutputClosed(Exception):
+    """The reader of stdout went away (``jlp facts | head -1``): not an error."""
+
+
 class JlpError(Exception):
     """Base of every error the core raises on purpose."""
 

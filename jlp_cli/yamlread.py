@@ -21,10 +21,12 @@ from typing import Any
 from .errors import Problem
 
 MAX_DEPTH = 64
-#: A document may expand (through aliases) to at most this many nodes more
-#: than it physically contains, which allows ordinary anchors but stops the
-#: exponential growth of an alias bomb long before memory is touched.
-MAX_ALIAS_EXPANSION = 100_000
+#: Through aliases, a document may expand to this many times the nodes it
+#: physically holds, plus a fixed allowance: ordinary anchors (PyYAML itself
+#: writes them for repeated values) pass, while the exponential growth of an
+#: alias bomb is stopped after a bounded walk, before anything is built.
+ALIAS_EXPANSION_FACTOR = 50
+ALIAS_EXPANSION_ALLOWANCE = 100_000
 
 Path = tuple  # of str | int
 
@@ -95,7 +97,7 @@ def _measure(root) -> Problem | None:
         expanded += 1
         first_visit = id(node) not in physical
         physical.add(id(node))
-        if expanded - len(physical) > MAX_ALIAS_EXPANSION:
+        if expanded - len(physical) > ALIAS_EXPANSION_FACTOR * len(physical) + ALIAS_EXPANSION_ALLOWANCE:
             line, col = _mark(node)
             return Problem(
                 "the document's aliases expand to too many values (an alias bomb?)",

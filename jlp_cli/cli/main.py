@@ -12,7 +12,7 @@ import sys
 
 from typer.core import TyperGroup
 
-from ..errors import DataError, ExitStatus, JlpError
+from ..errors import DataError, ExitStatus, JlpError, OutputClosed
 
 
 def _say(message: str, hint: str | None = None) -> None:
@@ -119,7 +119,7 @@ def _run(invoke) -> int:
             except (OSError, ValueError):
                 pass
             return ExitStatus.INTERRUPTED
-        except BrokenPipeError:
+        except (OutputClosed, BrokenPipeError):
             _quiet_stdout()
             return ExitStatus.OK
         except RecursionError:

@@ -19,7 +19,7 @@ from typing import IO, Optional
 import typer
 from typing import Annotated
 
-from ..errors import NotFound, UsageError
+from ..errors import NotFound, OutputClosed, UsageError
 from ..render.view import View
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "yaml", "markdown")
@@ -104,6 +104,12 @@ class Output:
     def emit(self, view: View) -> int:
         """Write ``view``; raise NotFound (after writing valid empty output)
         when it holds no records."""
+        try:
+            return self._emit(view)
+        except BrokenPipeError:
+            raise OutputClosed() from None
+
+    def _emit(self, view: View) -> int:
         fmt = self.effective_format
         if fmt == "table":
             if self.fields:

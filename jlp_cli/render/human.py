@@ -25,8 +25,11 @@ HIGHLIGHT = "bold yellow"
 DIM = "dim"
 
 
+MIN_WIDTH = 40  # below this, tables have no room for text: let the terminal wrap instead
+
+
 def console(file, color: bool, width: int | None = None) -> Console:
-    return Console(
+    con = Console(
         file=file,
         markup=False,
         emoji=False,
@@ -37,6 +40,9 @@ def console(file, color: bool, width: int | None = None) -> Console:
         width=width,
         soft_wrap=False,
     )
+    if con.width < MIN_WIDTH:
+        con.width = MIN_WIDTH
+    return con
 
 
 def text(value: Any, style: str = "") -> Text:

@@ -1,0 +1,136 @@
+"""Real processes: pipes, a pseudo-terminal, head, Ctrl-C, and the lean JSON path."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+
+from .conftest import MINI, ROOT
+
+pytestmark = pytest.mark.slow
+JLP = [sys.executable, "-m", "jlp_cli"]
+
+
+def run(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([*JLP, *args], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, **(env or {})}, **kwargs)
+
+
+def run_in_terminal(*args: str, env: dict | None = None, columns: int = 100) -> tuple[int, str]:
+    """Run jlp with its stdout on a pseudo-terminal; return (status, screen text)."""
+    master, slave = pty.openpty()
+    environment = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": "50", **(env or {})}
+    process = subprocess.Popen([*JLP, *args], stdout=slave, stderr=subprocess.PIPE, cwd=ROOT, env=environment)
+    os.close(slave)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            process.kill()
+            raise AssertionError("jlp hung on a terminal")
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the terminal closed: the process has ended
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    status = process.wait(timeout=60)
+    return status, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_terminal_gets_a_coloured_table():
+    status, screen = run_in_terminal("facts", "--section", "captions")
+    assert status == 0
+    assert "\x1b[" in screen  # colour
+    assert "─" in screen  # the table's rule
+    assert "caption-minzhucun-community" in screen
+
+
+def test_terminal_honours_no_color_and_width():
+    status, screen = run_in_terminal("sections", env={"NO_COLOR": "1"}, columns=60)
+    assert status == 0 and "\x1b[" not in screen.replace("\x1b[?", "")
+    assert max(len(line.rstrip("\r")) for line in screen.splitlines()) <= 60
+
+
+def test_narrow_and_dumb_terminals_still_work():
+    status, screen = run_in_terminal("show", "hydrogen-revenue-2023", env={"TERM": "dumb"}, columns=10)
+    assert status == 0 and "hydrogen" in screen
+
+
+def test_pipe_gets_plain_lines_and_force_color_is_honoured():
+    plain = run("facts", "--section", "captions")
+    assert plain.returncode == 0 and "\x1b" not in plain.stdout
+    assert all(len(line.split("\t")) == 5 for line in plain.stdout.splitlines())
+    forced = run("facts", "--section", "captions", "--format", "table", env={"FORCE_COLOR": "1"})
+    assert "\x1b[" in forced.stdout
+
+
+def test_head_ends_quietly():
+    result = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {' '.join(JLP)} facts | head -1; echo status=$?"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )
+    assert result.stderr == ""
+    assert result.stdout.count("\n") == 2 and "status=0" in result.stdout
+
+
+def test_every_format_parses_from_a_real_pipe():
+    assert json.loads(run("search", "氢能", "--json").stdout)[0]["id"]
+    assert yaml.safe_load(run("sections", "--format", "yaml").stdout)[0]["id"] == "intro"
+
+
+def test_no_home_and_c_locale(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("HOME", "JLP_CACHE_DIR", "XDG_CACHE_HOME")}
+    env.update(LANG="C", LC_ALL="C")
+    result = subprocess.run([*JLP, "search", "氢能", "--json"], capture_output=True, cwd=ROOT, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "氢能" in json.loads(result.stdout.decode("utf-8"))[0]["text"]["zh"]
+
+
+def test_json_path_loads_neither_rich_nor_pypinyin_nor_pydantic():
+    run("search", "氢能", "--json")  # warm the store
+    probe = (
+        "import sys\n"
+        "from jlp_cli.cli.main import run\n"
+        "try:\n"
+        "    run(['search', '氢能', '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in ('rich', 'pypinyin', 'pydantic', 'yaml', 'rapidfuzz') if m in sys.modules)\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert "HEAVY []" in result.stderr, result.stderr
+
+
+def make_big_book(path, copies: int) -> None:
+    book = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    template = book["facts"][3]
+    book["facts"] += [{**template, "id": f"bulk-{i}"} for i in range(copies)]
+    path.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+
+
+def test_ctrl_c_during_a_long_listing_exits_130_without_a_traceback(tmp_path):
+    big = tmp_path / "big.yaml"
+    make_big_book(big, 20000)
+    assert run("validate", "--facts", str(big)).returncode == 0  # builds nothing; checks the book
+    run("facts", "--facts", str(big), "--format", "jsonl")  # build the store first
+    process = subprocess.Popen([*JLP, "facts", "--facts", str(big), "--format", "jsonl"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, cwd=ROOT)
+    assert process.stdout.readline()  # it has started writing; the pipe is now full
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert b"Traceback" not in err
