@@ -18,7 +18,7 @@ import sqlite3
 from typing import Iterable, Iterator
 
 #: Bump when the layout or the tokens change: old stores are then rebuilt.
-STORE_VERSION = 3
+STORE_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -42,9 +42,8 @@ CREATE TABLE dated(fact INTEGER NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL
 CREATE INDEX dated_start ON dated(start, end);
 CREATE TABLE vocab(word TEXT PRIMARY KEY, len INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX vocab_len ON vocab(len);
-CREATE VIRTUAL TABLE fts USING fts5(zh, quote, en, names, py, py_alt, ini,
-    tokenize = "unicode61 remove_diacritics 0 tokenchars '.'", prefix = '1 2 3');
 """
+# The search index (the fts table) is defined by search/index.py.
 
 
 def name_key(name: str) -> str:
@@ -79,10 +78,12 @@ def period_bounds(period: str) -> tuple[str, str]:
 
 def build(book: dict, connection: sqlite3.Connection, sha256: str, source: str) -> None:
     """Write ``book`` (the validated model as plain data) into an empty database."""
-    from .search.index import fact_columns, vocabulary
+    from .search.index import COLUMNS, FTS_SCHEMA, fact_columns, vocabulary
 
     con = connection
     con.executescript(SCHEMA)
+    con.execute(FTS_SCHEMA)
+    insert_fts = f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
     facts = book["facts"]
     counts_by_section: dict[str, int] = {}
     counts_by_entity: dict[str, int] = {}
@@ -138,11 +139,7 @@ def build(book: dict, connection: sqlite3.Connection, sha256: str, source: str) 
             start, end = period_bounds(periods[0])
             con.execute("INSERT INTO dated VALUES (?, ?, ?, ?)", (rowid, start, end, periods[0]))
         columns = fact_columns(fact, entity_names)
-        con.execute(
-            "INSERT INTO fts(rowid, zh, quote, en, names, py, py_alt, ini) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (rowid, columns["zh"], columns["quote"], columns["en"], columns["names"],
-             columns["py"], columns["py_alt"], columns["ini"]),
-        )
+        con.execute(insert_fts, (rowid, *(columns[c] for c in COLUMNS)))
         vocab |= vocabulary(fact, entity_names)
     con.executemany("INSERT INTO vocab VALUES (?, ?)", ((w, len(w)) for w in sorted(vocab)))
     con.execute("INSERT INTO fts(fts) VALUES ('optimize')")

@@ -14,15 +14,22 @@ Columns (their weights live in ``engine.WEIGHTS``):
 * ``py``     phrase-aware pinyin, one syllable per Chinese character of zh
 * ``py_alt`` the same with each heteronym's first other reading (ranked low)
 * ``ini``    the first letter of each syllable of ``py`` (jlp → 九龙坡)
+* ``chars``  ``zh`` one character per token, numbers too (10.6 → 1 0 . 6), so
+             that a span cutting a number (6亿 of 10.6亿) is still a phrase
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from .normalize import HAN, fold_text, stem, tokenize
+from .normalize import HAN, char_tokens, fold_text, stem, tokenize
 
-COLUMNS = ("zh", "quote", "en", "names", "py", "py_alt", "ini")
+COLUMNS = ("zh", "quote", "en", "names", "py", "py_alt", "ini", "chars")
+#: The index table. unicode61 with '.' kept inside tokens (10.6 is one token;
+#: ours never hold any other punctuation); prefix indexes for the pinyin
+#: prefixes a query may end with (chongq → chong q*).
+FTS_SCHEMA = (f"CREATE VIRTUAL TABLE fts USING fts5({', '.join(COLUMNS)}, "
+              "tokenize = \"unicode61 remove_diacritics 0 tokenchars '.'\", prefix = '1 2 3')")
 #: Put between the parts of a column so that a phrase never runs from one
 #: name into the next; no query ever produces it.
 SEPARATOR = "zzzsep"
@@ -114,6 +121,7 @@ def fact_columns(fact: dict, entity_names: dict[str, list[str]]) -> dict[str, st
         "py": " ".join(py),
         "py_alt": " ".join(py_alt),
         "ini": " ".join(ini),
+        "chars": " ".join(t.text for t in char_tokens(fold_text(fact["text"]["zh"]))),
     }
 
 

@@ -9,6 +9,9 @@ found in folded text can be highlighted in the original.
 ``tokenize`` splits folded text into tokens: one per Chinese character,
 decimal numbers whole (10.6, never 10 and 6), other runs of letters and digits
 whole (5g, km2). English words are stemmed (renewal → renew) by ``stem``.
+``char_tokens`` splits the same text into single characters instead, so that
+a span that cuts a number or a Latin word (the 6亿 of 10.6亿) is still a
+phrase of it.
 """
 
 from __future__ import annotations
@@ -74,6 +77,18 @@ def fold_text(text: str) -> str:
 
 def tokenize(folded: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(folded)]
+
+
+def char_tokens(folded: str) -> list[Token]:
+    """One token per searchable character: every character of every token of
+    ``tokenize``, so '.' stays only inside decimal numbers (10.6 → 1 0 . 6)."""
+    out: list[Token] = []
+    for token in tokenize(folded):
+        if len(token.text) == 1:
+            out.append(token)
+        else:
+            out.extend(Token(c, token.start + i, token.start + i + 1) for i, c in enumerate(token.text))
+    return out
 
 
 @lru_cache(maxsize=1)

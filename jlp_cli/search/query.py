@@ -4,17 +4,23 @@ A query is split into pieces at spaces and punctuation. Every piece must match
 (AND); each piece matches if any of its forms does (OR):
 
 * Chinese and numbers as a phrase of tokens (民主村, 10.6亿, 5g融合);
+* numbers and mixed pieces also character by character in the Chinese text,
+  so a span that cuts a number (6亿 of 10.6亿) still finds its fact;
 * English words, stemmed (renewal → renew), in the English text and names;
 * pinyin, segmented into syllables (qingneng → qing neng), the last one a
-  prefix when there are two or more (chongq → chong q*); tones and tone
-  digits dropped; alternative readings of heteronyms in a column of their own;
+  prefix when there are two or more (chongq → chong q*); tones, tone digits
+  dropped, ü written v; alternative readings of heteronyms in a column of
+  their own;
 * initials when the letters are no pinyin (jlp → j l p);
-* curated synonyms (aluminum ↔ aluminium) and, for English words of five
-  letters or more, the words of the book within one or two edits (typos).
+* curated synonyms (aluminum ↔ aluminium), keyed by stems so that every form
+  of a word has them and, for English words of five letters or more that are
+  neither in the book nor pinyin found in it, the words of the book within
+  one or two edits (typos).
 
-Forms that only make sense for the whole query (qing neng → qingneng) are
-added beside the pieces. Nothing here touches the database except through the
-``known_word`` and ``similar_words`` callbacks, so parsing is testable alone.
+Forms that only make sense for the whole query (qing neng → qingneng, hot pot
+→ 火锅) are added beside the pieces. Nothing here touches the database except
+through the ``known_word``, ``similar_words`` and ``found`` callbacks, so
+parsing is testable alone.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..errors import UsageError
-from .normalize import HAN, Token, fold_text, stem, tokenize
+from .normalize import HAN, Token, char_tokens, fold_text, stem, tokenize
 from .syllables import INITIALS, LONGEST, SYLLABLES
 
 MAX_QUERY_CHARS = 500
@@ -37,41 +43,59 @@ ENGLISH = ("en", "names")
 PINYIN = ("py", "names")
 PINYIN_ALT = ("py_alt",)
 INITIALS_COLUMNS = ("ini", "names")
+CHARS = ("chars",)
 
 STOPWORDS = frozenset("a an and are as at by for from in into is of on or the to with".split())
 
-#: Translation synonyms and spelling variants, curated for this kind of text.
-#: Each group is symmetric: any member finds the others.
+#: Translation synonyms and spelling variants, curated for this kind of text
+#: (an article on a district's economy, in British English). Each group is
+#: symmetric: any member finds the others. Words that would match too much of
+#: the book are left out (works → work, business → business district).
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
+    # British and American spelling
     ("aluminium", "aluminum"),
     ("centre", "center"),
     ("programme", "program"),
     ("kilometre", "kilometer"),
+    ("metre", "meter"),
+    ("modernisation", "modernization"),
     ("organisation", "organization"),
-    ("investment", "capital", "invest"),
-    ("fdi", "foreign direct investment", "foreign capital"),
-    ("km2", "square kilometre", "square kilometer", "平方公里"),
+    ("personalised", "personalized"),
+    ("neighbourhood", "neighborhood"),
+    ("liveable", "livable"),
+    ("ageing", "aging"),
+    ("harbour", "harbor", "port"),
+    # the same thing said another way
+    ("investment", "capital"),
+    ("foreign investment", "foreign capital", "fdi", "外资"),
+    ("km2", "square kilometre", "square kilometer", "sq km", "平方公里"),
     ("iot", "internet of things", "物联网"),
     ("q1", "first quarter", "一季度"),
-    ("revenue", "income", "营业收入"),
-    ("growth", "increase", "rise"),
+    ("revenue", "income", "turnover", "营业收入"),
+    ("growth", "increase", "rise", "rose"),
     ("renewal", "regeneration", "renovation", "redevelopment"),
-    ("factory", "plant", "works"),
+    ("factory", "plant"),
+    ("enterprise", "company", "firm"),
+    ("shop", "store"),
+    ("car", "vehicle", "automobile"),
     ("hotpot", "hot pot", "火锅"),
-    ("tax free", "tax refund", "tax-refund", "离境退税"),
-    ("port", "harbour", "harbor"),
-    ("enterprise", "company", "firm", "business"),
-    ("chongqing", "重庆"),
-    ("yangtze", "changjiang", "长江"),
+    ("tax free", "tax refund", "离境退税"),
 )
+
+
+def synonym_key(text: str) -> str:
+    """How a synonym is looked up: folded, stemmed words (so renew and renewal
+    share the synonyms of renewal)."""
+    return " ".join(stem(t.text) for t in tokenize(fold_text(text)))
 
 
 def _synonym_table() -> dict[str, tuple[str, ...]]:
     table: dict[str, tuple[str, ...]] = {}
     for group in SYNONYM_GROUPS:
         for member in group:
-            key = " ".join(t.text for t in tokenize(fold_text(member)))
-            table[key] = tuple(m for m in group if m != member)
+            others = tuple(m for m in group if m != member)
+            key = synonym_key(member)
+            table[key] = tuple(dict.fromkeys(table.get(key, ()) + others))
     return table
 
 
@@ -150,11 +174,18 @@ def segment_pinyin(letters: str, allow_prefix: bool) -> list[str] | None:
 
 
 _TONE_DIGIT = re.compile(r"(?<=[a-z])[1-5]")
+#: ü in any tone, as typed; folding would make it u, which is another vowel.
+_U_UMLAUT = re.compile("[üǖǘǚǜÜǕǗǙǛ]")
+
+
+def pinyin_letters(word: str) -> str:
+    """The letters of a word typed as pinyin: tone digits dropped (tone marks
+    are gone already), ü written v."""
+    return _TONE_DIGIT.sub("", word.replace("ü", "v"))
 
 
 def _pinyin_forms(word: str) -> list[Form]:
-    # ü and v both spell the vowel of 绿 (lv); tone marks were folded away.
-    letters = _TONE_DIGIT.sub("", word.replace("ü", "v"))
+    letters = pinyin_letters(word)
     syllables = segment_pinyin(letters, allow_prefix=True)
     if syllables:
         whole_syllables = syllables[-1] in SYLLABLES
@@ -164,12 +195,13 @@ def _pinyin_forms(word: str) -> list[Form]:
             Form("pinyin", PINYIN, tokens, prefix),
             Form("pinyin-alt", PINYIN_ALT, tokens, prefix),
         ]
+    # Initials only for two letters or more: one letter is any syllable.
     if 2 <= len(letters) <= 8 and letters.isalpha() and all(c in INITIALS for c in letters):
         return [Form("initials", INITIALS_COLUMNS, tuple(letters))]
     return []
 
 
-def _phrase_forms(text: str, kind_hint: str = "") -> list[Form]:
+def _phrase_forms(text: str) -> list[Form]:
     """Forms of a stretch of text given as a synonym: Chinese or English."""
     tokens = [t.text for t in tokenize(fold_text(text))]
     if not tokens:
@@ -179,22 +211,35 @@ def _phrase_forms(text: str, kind_hint: str = "") -> list[Form]:
     return [Form("synonym", ENGLISH, tuple(stem(t) for t in tokens), note=text)]
 
 
-def _piece_forms(tokens: list[Token], known_word, similar_words) -> list[Form]:
+def _piece_forms(tokens: list[Token], pinyin_text: str, known_word, similar_words, found) -> list[Form]:
     words = [t.text for t in tokens]
+    text = "".join(words)
+    has_han = any(t.is_han for t in tokens)
+    has_digit = any(ch.isdigit() for ch in text)
     forms: list[Form] = []
-    if any(t.is_han for t in tokens):
-        return [Form("chinese", CHINESE, tuple(words))]
-    has_digit = any(ch.isdigit() for ch in "".join(words))
-    forms.append(Form("number" if has_digit else "english", ENGLISH, tuple(stem(w) for w in words)))
-    # Numbers and Latin words also stand in Chinese text: 10.6, 2023, 5G.
-    forms.append(Form("number" if has_digit else "latin", ("zh", "quote"), tuple(words)))
-    if len(words) == 1:
-        forms.extend(_pinyin_forms(words[0]))
-    for alternative in SYNONYMS.get(" ".join(words), ()):
+    if has_han:
+        forms.append(Form("chinese", CHINESE, tuple(words)))
+    else:
+        forms.append(Form("number" if has_digit else "english", ENGLISH, tuple(stem(w) for w in words)))
+        # Numbers and Latin words also stand in Chinese text: 10.6, 2023, 5G.
+        forms.append(Form("number" if has_digit else "latin", ("zh", "quote"), tuple(words)))
+    if (has_han or text[0].isdigit()) and not all(t.is_han for t in tokens):
+        # A piece of a number or of 5G, as cut from the Chinese text (6亿, g融);
+        # not qing2, which is pinyin with a tone.
+        chars = tuple(c.text for c in char_tokens(text))
+        forms.append(Form("partial", CHARS, chars))
+    if has_han:
+        return forms
+    pinyin = _pinyin_forms(pinyin_text) if len(words) == 1 else []
+    forms.extend(pinyin)
+    for alternative in SYNONYMS.get(synonym_key(text if len(words) == 1 else " ".join(words)), ()):
         forms.extend(_phrase_forms(alternative))
     if len(words) == 1:
         word = words[0]
-        if word.isascii() and word.isalpha() and len(word) >= 5 and not known_word(word):
+        # A typo is a word of five letters or more that the book does not
+        # have, in English or as pinyin (qingneng is 氢能, not Qingling).
+        if (word.isascii() and word.isalpha() and len(word) >= 5 and not known_word(word)
+                and not any(found(f) for f in pinyin if f.kind == "pinyin")):
             for corrected in similar_words(word, 1 if len(word) < 8 else 2):
                 forms.append(Form("typo", ENGLISH, (stem(corrected),), note=corrected))
     return list(dict.fromkeys(forms))
@@ -215,7 +260,11 @@ def parse(
     raw: str,
     known_word: Callable[[str], bool] = lambda w: True,
     similar_words: Callable[[str, int], list[str]] = lambda w, d: [],
+    found: Callable[[Form], bool] = lambda form: False,
 ) -> Query:
+    """``known_word``: is this word in the book's English? ``similar_words``:
+    the book's words within so many edits; ``found``: does this form match
+    any fact?"""
     text = unicodedata.normalize("NFC", clean(raw))
     if len(text) > MAX_QUERY_CHARS:
         raise UsageError(
@@ -223,6 +272,11 @@ def parse(
             hint="search for a few words or characters",
         )
     folded = fold_text(text)
+    # The same text with ü kept apart from u, for pinyin (lüyi is 绿意);
+    # character for character the same as ``folded`` in every other way.
+    folded_v = fold_text(_U_UMLAUT.sub("v", text))
+    if len(folded_v) != len(folded):
+        folded_v = folded
     groups = _pieces(folded)
     if not groups:
         raise UsageError(
@@ -234,12 +288,23 @@ def parse(
                          hint="search for fewer words")
     plain = [g for g in groups if not (len(g) == 1 and g[0].text in STOPWORDS)]
     groups_kept = plain or groups
-    pieces = [
-        Piece(folded[g[0].start : g[-1].end], _piece_forms(g, known_word, similar_words))
-        for g in groups_kept
-    ]
-    whole: list[Form] = []
-    if len(groups) > 1 and all(len(g) == 1 and g[0].text.isascii() and g[0].text.isalpha() for g in groups):
-        joined = "".join(g[0].text for g in groups)
-        whole = [f for f in _pinyin_forms(joined) if f.kind.startswith("pinyin")]
-    return Query(raw=text, folded=folded, pieces=pieces, whole=whole)
+    pieces = []
+    for g in groups_kept:
+        start, end = g[0].start, g[-1].end
+        pieces.append(Piece(folded[start:end], _piece_forms(g, folded_v[start:end], known_word, similar_words, found)))
+    return Query(raw=text, folded=folded, pieces=pieces, whole=_whole_forms(groups, folded_v))
+
+
+def _whole_forms(groups: list[list[Token]], folded_v: str) -> list[Form]:
+    """Forms of a query of several words taken together: pinyin typed with
+    spaces (qing neng, qing2 neng2) and synonyms of several words (hot pot)."""
+    if len(groups) < 2:
+        return []
+    forms: list[Form] = []
+    words = [folded_v[g[0].start : g[-1].end] for g in groups]
+    letters = [pinyin_letters(w) for w in words]
+    if all(len(g) == 1 for g in groups) and all(w.isascii() and w.isalpha() for w in letters):
+        forms.extend(f for f in _pinyin_forms("".join(letters)) if f.kind.startswith("pinyin"))
+    for alternative in SYNONYMS.get(synonym_key(" ".join(t.text for g in groups for t in g)), ()):
+        forms.extend(_phrase_forms(alternative))
+    return list(dict.fromkeys(forms))
