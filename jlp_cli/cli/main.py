@@ -130,6 +130,12 @@ def _run(invoke) -> int:
         except MemoryError:
             _say("out of memory", "the facts file may be too large")
             return ExitStatus.ERROR
+        except Exception as error:  # a bug: still one sentence, not a traceback
+            if debug:
+                raise
+            _say(f"internal error ({type(error).__name__}: {error})",
+                 "this is a bug in jlp; run again with JLP_DEBUG=1 and report the traceback")
+            return ExitStatus.ERROR
     return ExitStatus.ERROR
 
 
