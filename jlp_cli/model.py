@@ -90,7 +90,8 @@ class Section(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     order: int = Field(ge=0)
     title: Text
-    summary: Text = Field(description="A one-line summary, written for people.")
+    tagline: Optional[Text] = Field(default=None, description="The section in one line, for the overview.")
+    summary: Text = Field(description="A summary of the section, written for people.")
 
 
 class Entity(_Strict):

@@ -249,7 +249,7 @@ def overview_card(view: View, lang: str, width: int):
         title = bilingual(section["title"], lang)
         title.stylize("bold")
         table.add_row(text(section["order"]), text(section["id"]), text(section["fact_count"]),
-                      Text("\n").join([title, bilingual(section["summary"], lang)]))
+                      Text("\n").join([title, bilingual(section.get("tagline") or section["summary"], lang)]))
     parts = [Group(*head), Padding(table, (1, 0, 0, 0))]
     if data["headline_figures"]:
         parts.append(Padding(figures_table(data["headline_figures"], lang, "headline figures"), (1, 0, 0, 0)))

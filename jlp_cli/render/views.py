@@ -77,7 +77,8 @@ def show(record: dict, entities: list[dict], section: dict | None) -> View:
 
 def sections(records: list[dict]) -> View:
     columns = [Column("order", "#", wrap=False), ID, Column("fact_count", "facts", wrap=False),
-               Column("title", "title", bilingual=True), Column("summary", "summary", bilingual=True)]
+               Column("title", "title", bilingual=True),
+               Column("tagline", "in one line", bilingual=True, get=lambda s: s.get("tagline") or s["summary"])]
     return View(records, columns, kind="section")
 
 

@@ -1,10 +1,21 @@
 """Run a parsed query against a store's FTS5 index and rank the results.
 
-SQLite ranks every match with BM25 (column weights below) and hands back the
-best candidates; they are re-ranked here with boosts that BM25 cannot see:
-the whole query as one phrase, a query that names an entity of the fact, and
-a match early in the fact. Each result keeps what matched where, for
-highlighting and ``--explain``.
+SQLite finds the matching facts and orders them by BM25 (column weights
+below), which picks the candidates; they are re-ranked here on what BM25
+cannot see:
+
+* ``match``: how good a form matched, piece by piece (the fact's own text
+  beats a linked entity's name, the common reading of a character beats a
+  rare one, the word typed beats a synonym or a typo correction);
+* ``bm25``: BM25 relative to the best candidate, so that it weighs the same
+  whether the query's words are rare or in every fact (九龙坡);
+* ``phrase``: the whole query as one phrase;
+* ``entity``: the query is the name of an entity of the fact, more so when
+  the fact's text says it;
+* ``early``: a match early in the fact.
+
+Each result keeps what matched where, for highlighting and ``--explain``.
+All of this is done for the candidates only: never per fact of the book.
 """
 
 from __future__ import annotations
@@ -14,12 +25,24 @@ from dataclasses import dataclass, field
 
 from ..store import FactStore, name_key
 from .index import COLUMNS
-from .normalize import fold, stem, tokenize
+from .normalize import char_tokens, fold, fold_text, stem, tokenize
 from .query import Form, Query, parse
 
-WEIGHTS = {"zh": 10.0, "quote": 4.0, "en": 8.0, "names": 3.0, "py": 6.0, "py_alt": 0.5, "ini": 2.0}
-PHRASE_BOOST = 4.0
-ENTITY_BOOST = 3.0
+#: BM25 column weights: which matches pick the candidates.
+WEIGHTS = {"zh": 10.0, "quote": 4.0, "en": 8.0, "names": 2.0, "py": 6.0, "py_alt": 0.5, "ini": 4.0,
+           "chars": 1.0}
+#: How much a match in each column says about the fact: its own text most,
+#: then its pinyin, its source quote, its entities' names; a rare reading of a
+#: character (重 as zhong in 重庆) or a cut number (6 of 10.6) least.
+COLUMN_QUALITY = {"zh": 1.0, "en": 1.0, "py": 0.9, "quote": 0.8, "names": 0.7, "ini": 0.6,
+                  "chars": 0.4, "py_alt": 0.25}
+#: ... and how sure we are that a kind of form is what the user meant.
+KIND_QUALITY = {"synonym": 0.75, "typo": 0.6, "initials": 0.8}
+MATCH_WEIGHT = 10.0
+BM25_WEIGHT = 4.0
+PHRASE_BOOST = 3.0
+ENTITY_BOOST = 3.0  # the query names an entity that the fact's text names
+LINKED_BOOST = 1.0  # the query names an entity the fact is only linked to
 EARLY_BOOST = 1.0
 
 
@@ -27,6 +50,11 @@ EARLY_BOOST = 1.0
 class Match:
     form: Form
     column: str
+    piece: str = ""  # the part of the query that the form came from
+
+    @property
+    def quality(self) -> float:
+        return COLUMN_QUALITY[self.column] * KIND_QUALITY.get(self.form.kind, 1.0)
 
 
 @dataclass
@@ -42,7 +70,8 @@ class Hit:
             "score_parts": {k: round(v, 3) for k, v in self.parts.items()},
             "matches": [
                 {"column": m.column, "form": m.form.kind, "tokens": " ".join(m.form.tokens)
-                 + ("*" if m.form.prefix else ""), "note": m.form.note or None}
+                 + ("*" if m.form.prefix else ""), "note": m.form.note or None, "piece": m.piece,
+                 "quality": round(m.quality, 3)}
                 for m in self.matches
             ],
         }
@@ -83,7 +112,10 @@ def compile_query(store: FactStore, text: str) -> Query:
     def known(word: str) -> bool:
         return con.execute("SELECT 1 FROM vocab WHERE word = ?", (word,)).fetchone() is not None
 
-    return parse(text, known, _similar_words(con))
+    def found(form: Form) -> bool:
+        return con.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", (form.fts(),)).fetchone() is not None
+
+    return parse(text, known, _similar_words(con), found)
 
 
 def search(store: FactStore, text: str, limit: int | None = 20, **filters) -> list[Hit]:
@@ -100,34 +132,71 @@ def search(store: FactStore, text: str, limit: int | None = 20, **filters) -> li
     if not rows:
         return []
     facts = store.facts_by_rowids([row[0] for row in rows])
-    named = set(store.entities_named(name_key(query.raw)))
-    hits = [_rank(query, facts[row[0]], -row[1], dict(zip(COLUMNS, row[2:])), named) for row in rows]
+    named = _named_entities(store, query)
+    best = max(-row[1] for row in rows)
+    hits = [_rank(query, facts[row[0]], -row[1] / best if best > 0 else 0.0,
+                  dict(zip(COLUMNS, row[2:])), named) for row in rows]
     hits.sort(key=lambda h: (-h.score, h.fact["id"]))
     return hits[:limit] if limit else hits
 
 
-def _rank(query: Query, fact: dict, bm25: float, columns: dict[str, str], named: set[str]) -> Hit:
+def _named_entities(store: FactStore, query: Query) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+    """Entities the whole query names, each with the (zh, en) tokens of every
+    name it has, to tell a fact whose text names it from one only linked."""
+    named = {}
+    for entity_id in store.entities_named(name_key(query.raw)):
+        entity = store.entity(entity_id) or {}
+        names = [entity.get("name", {}).get("zh", ""), entity.get("name", {}).get("en", ""),
+                 *entity.get("aliases", [])]
+        forms = []
+        for name in names:
+            words = [t.text for t in tokenize(fold_text(name))]
+            if words:
+                forms.append((tuple(words), tuple(stem(w) for w in words)))
+        named[entity_id] = forms
+    return named
+
+
+def _rank(query: Query, fact: dict, bm25: float, columns: dict[str, str], named: dict) -> Hit:
     tokens = {name: value.split() for name, value in columns.items()}
     matches: list[Match] = []
-    first_position = None
-    for form in query.all_forms():
+    early = 0.0
+
+    def match(form: Form, piece: str) -> float:
+        nonlocal early
+        best = 0.0
         for column in form.columns:
             position = _contains(tokens[column], form.tokens, form.prefix)
-            if position >= 0:
-                matches.append(Match(form, column))
-                if column in ("zh", "py") and (first_position is None or position < first_position):
-                    first_position = position
-    parts = {"bm25": bm25, "phrase": 0.0, "entity": 0.0, "early": 0.0}
-    whole_zh = tuple(t.text for t in tokenize(query.folded))
-    whole_en = tuple(stem(t) for t in whole_zh)
+            if position < 0:
+                continue
+            found = Match(form, column, piece)
+            matches.append(found)
+            best = max(best, found.quality)
+            if column in ("zh", "en", "py", "ini") and tokens[column]:
+                early = max(early, EARLY_BOOST * (1 - position / len(tokens[column])))
+        return best
+
+    # Every piece must match; a piece is as good as its best form.
+    piece_quality = [max([match(form, piece.text) for form in piece.forms], default=0.0)
+                     for piece in query.pieces]
+    quality = sum(piece_quality) / len(piece_quality) if piece_quality else 0.0
+    # ... or the query matched as a whole (qing neng → qingneng, hot pot → 火锅).
+    whole_quality = max([match(form, query.folded) for form in query.whole], default=0.0)
+    quality = max(quality, whole_quality)
+
+    parts = {"match": MATCH_WEIGHT * quality, "bm25": BM25_WEIGHT * bm25, "phrase": 0.0,
+             "entity": 0.0, "early": early}
     if len(query.pieces) > 1 or query.whole:
+        whole_zh = tuple(t.text for t in tokenize(query.folded))
+        whole_en = tuple(stem(t) for t in whole_zh)
         if (_contains(tokens["zh"], whole_zh, False) >= 0 or _contains(tokens["en"], whole_en, False) >= 0
-                or any(m.form in query.whole and m.column == "py" for m in matches)):
+                or whole_quality >= COLUMN_QUALITY["py"]):
             parts["phrase"] = PHRASE_BOOST
-    if named and named.intersection(fact["entities"]):
-        parts["entity"] = ENTITY_BOOST
-    if first_position is not None and tokens["zh"]:
-        parts["early"] = EARLY_BOOST * (1 - first_position / max(len(tokens["py"]), len(tokens["zh"]), 1))
+    linked = [entity_id for entity_id in named if entity_id in fact["entities"]]
+    if linked:
+        says_it = any(_contains(tokens["zh"], zh, False) >= 0 or _contains(tokens["en"], en, False) >= 0
+                      for entity_id in linked for zh, en in named[entity_id])
+        parts["entity"] = ENTITY_BOOST if says_it else LINKED_BOOST
     score = round(sum(parts.values()), 4)
     return Hit(fact=fact, score=score, parts=parts, matches=matches, columns=tokens)
 
@@ -139,22 +208,25 @@ def highlight_spans(hit: Hit, field: str) -> list[tuple[int, int]]:
     tokens = tokenize(folded)
     spans: list[tuple[int, int]] = []
 
-    def add(first: int, count: int, sequence):
-        for token in sequence[first : first + count]:
-            spans.append((origin[token.start], origin[token.end - 1] + 1))
+    def add(sequence):
+        def callback(first: int, count: int):
+            for token in sequence[first : first + count]:
+                spans.append((origin[token.start], origin[token.end - 1] + 1))
+        return callback
 
     for match in hit.matches:
         form = match.form
         if field == "zh" and match.column in ("zh", "quote"):
-            words = [t.text for t in tokens]
-            _each(words, form, lambda i: add(i, len(form.tokens), tokens))
+            _each([t.text for t in tokens], form, add(tokens))
+        elif field == "zh" and match.column == "chars":
+            chars = char_tokens(folded)
+            _each([t.text for t in chars], form, add(chars))
         elif field == "zh" and match.column in ("py", "py_alt", "ini"):
+            # The k-th syllable is the k-th Chinese character.
             han = [t for t in tokens if t.is_han]
-            syllables = hit.columns.get(match.column, [])
-            _each(syllables, form, lambda i: add(i, len(form.tokens), han))
+            _each(hit.columns.get(match.column, []), form, add(han))
         elif field == "en" and match.column == "en":
-            stems = [stem(t.text) for t in tokens]
-            _each(stems, form, lambda i: add(i, len(form.tokens), tokens))
+            _each([stem(t.text) for t in tokens], form, add(tokens))
     return _merge(spans)
 
 
@@ -164,7 +236,7 @@ def _each(haystack: list[str], form: Form, callback) -> None:
         position = _contains(haystack[start:], form.tokens, form.prefix)
         if position < 0:
             return
-        callback(start + position)
+        callback(start + position, len(form.tokens))
         start += position + 1
 
 

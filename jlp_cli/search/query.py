@@ -149,28 +149,36 @@ def clean(raw: str) -> str:
     return raw.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
-def segment_pinyin(letters: str, allow_prefix: bool) -> list[str] | None:
-    """Split ``letters`` into pinyin syllables, fewest syllables first.
+def segmentations(letters: str, allow_prefix: bool, limit: int = 4) -> list[list[str]]:
+    """Every way to split ``letters`` into the fewest pinyin syllables (at
+    most ``limit``): xingao is xin gao or xing ao, and only the book knows
+    which.
 
     With ``allow_prefix`` the last part may be the start of a syllable when at
     least one whole syllable precedes it (chongq → chong, q)."""
     if not letters or not letters.isascii() or not letters.isalpha():
-        return None
+        return []
     n = len(letters)
-    best: dict[int, list[str] | None] = {n: []}
+    best: dict[int, list[list[str]]] = {n: [[]]}
     for start in range(n - 1, -1, -1):
         options: list[list[str]] = []
         for end in range(min(n, start + LONGEST), start, -1):
             part = letters[start:end]
-            rest = best.get(end)
-            if rest is not None and part in SYLLABLES:
-                options.append([part] + rest)
+            if part in SYLLABLES:
+                options.extend([part] + rest for rest in best[end])
         if allow_prefix and start > 0 and not options:
             part = letters[start:]
             if any(s.startswith(part) for s in SYLLABLES):
                 options.append([part])
-        best[start] = min(options, key=len) if options else None
+        fewest = min(map(len, options), default=0)
+        best[start] = [option for option in options if len(option) == fewest][:limit]
     return best[0]
+
+
+def segment_pinyin(letters: str, allow_prefix: bool) -> list[str] | None:
+    """The first of ``segmentations``, or None when the letters are no pinyin."""
+    found = segmentations(letters, allow_prefix)
+    return found[0] if found else None
 
 
 _TONE_DIGIT = re.compile(r"(?<=[a-z])[1-5]")
@@ -186,15 +194,13 @@ def pinyin_letters(word: str) -> str:
 
 def _pinyin_forms(word: str) -> list[Form]:
     letters = pinyin_letters(word)
-    syllables = segment_pinyin(letters, allow_prefix=True)
-    if syllables:
-        whole_syllables = syllables[-1] in SYLLABLES
-        prefix = len(syllables) >= 2 or not whole_syllables
-        tokens = tuple(syllables)
-        return [
-            Form("pinyin", PINYIN, tokens, prefix),
-            Form("pinyin-alt", PINYIN_ALT, tokens, prefix),
-        ]
+    forms: list[Form] = []
+    for syllables in segmentations(letters, allow_prefix=True):
+        # The last syllable may be cut short (chongq) once the query has two.
+        prefix = len(syllables) >= 2 or syllables[-1] not in SYLLABLES
+        forms.append(Form("pinyin", PINYIN, tuple(syllables), prefix))
+    if forms:
+        return forms + [Form("pinyin-alt", PINYIN_ALT, f.tokens, f.prefix) for f in forms]
     # Initials only for two letters or more: one letter is any syllable.
     if 2 <= len(letters) <= 8 and letters.isalpha() and all(c in INITIALS for c in letters):
         return [Form("initials", INITIALS_COLUMNS, tuple(letters))]
