@@ -12,7 +12,7 @@ import sys
 
 from typer.core import TyperGroup
 
-from ..errors import DataError, ExitStatus, JlpError, OutputClosed
+from ..errors import ExitStatus, JlpError, OutputClosed
 
 
 def _say(message: str, hint: str | None = None) -> None:
@@ -72,70 +72,58 @@ def run(args: list[str] | None = None) -> None:
 
 
 def _run(invoke) -> int:
+    """Run ``invoke`` and return the exit status for whatever happened."""
     from . import session
 
-    debug = os.environ.get("JLP_DEBUG") == "1"
-    Exit, Abort, ClickException = _click_exceptions()
-    for attempt in (1, 2):
+    try:
         try:
             return invoke()
         except sqlite3.DatabaseError:
-            # A store that was damaged after it was opened: discard it, rebuild,
-            # and run the command once more.
-            if attempt == 2 or debug:
-                if debug:
-                    raise
-                _say("the compiled store keeps failing", "delete the cache directory and run again")
-                return ExitStatus.ERROR
+            # A store damaged after it was opened: discard it and run the
+            # command once more on a rebuilt store.
             from ..cache import discard
 
             for store in session.opened:
                 discard(store)
             session.opened.clear()
             session.rebuild_next = True
-        except DataError as error:
-            if debug:
-                raise
-            _say(error.message, error.hint)
-            return error.status
-        except JlpError as error:
-            if debug:
-                raise
-            _say(error.message, error.hint)
-            return error.status
-        except Exit as exit_:  # raised by --version, --help
-            return exit_.exit_code
-        except ClickException as error:
-            if debug:
-                raise
-            _say(_usage_message(error), _usage_hint(error))
-            return ExitStatus.ERROR
-        except Abort:
-            _say("interrupted")
-            return ExitStatus.INTERRUPTED
-        except KeyboardInterrupt:
-            try:
-                sys.stderr.write("\n")
-            except (OSError, ValueError):
-                pass
-            return ExitStatus.INTERRUPTED
-        except (OutputClosed, BrokenPipeError):
-            _quiet_stdout()
-            return ExitStatus.OK
-        except RecursionError:
-            if debug:
-                raise
-            _say("the input is nested too deeply to process", "simplify the facts file")
-            return ExitStatus.ERROR
-        except MemoryError:
-            _say("out of memory", "the facts file may be too large")
-            return ExitStatus.ERROR
-        except Exception as error:  # a bug: still one sentence, not a traceback
-            if debug:
-                raise
-            _say(f"internal error ({type(error).__name__}: {error})",
-                 "this is a bug in jlp; run again with JLP_DEBUG=1 and report the traceback")
-            return ExitStatus.ERROR
+            return invoke()
+    except Exception as error:
+        if os.environ.get("JLP_DEBUG") == "1" and not isinstance(error, _QUIET):
+            raise
+        return _report(error)
+    except KeyboardInterrupt:
+        return ExitStatus.INTERRUPTED
+
+
+_QUIET = (OutputClosed, BrokenPipeError)
+
+
+def _report(error: Exception) -> int:
+    """Say what went wrong in one sentence and a hint; return the status."""
+    Exit, Abort, ClickException = _click_exceptions()
+    if isinstance(error, JlpError):
+        _say(error.message, error.hint)
+        return error.status
+    if isinstance(error, Exit):  # --version, --help, and Ctrl-C inside Click
+        return error.exit_code
+    if isinstance(error, ClickException):
+        _say(_usage_message(error), _usage_hint(error))
+        return ExitStatus.ERROR
+    if isinstance(error, Abort):
+        return ExitStatus.INTERRUPTED
+    if isinstance(error, _QUIET):  # the reader of stdout went away: not an error
+        _quiet_stdout()
+        return ExitStatus.OK
+    if isinstance(error, sqlite3.DatabaseError):
+        _say("the compiled store keeps failing", "delete the cache directory and run again")
+    elif isinstance(error, RecursionError):
+        _say("the input is nested too deeply to process", "simplify the facts file")
+    elif isinstance(error, MemoryError):
+        _say("out of memory", "the facts file may be too large")
+    else:  # a bug: still one sentence, not a traceback
+        _say(f"internal error ({type(error).__name__}: {error})",
+             "this is a bug in jlp; run again with JLP_DEBUG=1 and report the traceback")
     return ExitStatus.ERROR
 
 
