@@ -115,7 +115,7 @@ def test_billion_laughs_is_refused_fast(tmp_path):
         ("氢能 OR 民主村", 1),  # both words, and no fact has both
         ("氢能 NOT 民主村", 1),
         ("'; DROP TABLE facts; --", 1),
-        ("{en}:氢能", 0),
+        ("{en}:氢能", 1),  # "en" is a word to find too, and no fact has it
         ('"氢能"*', 0),
         ("^氢能", 0),
     ],

@@ -28,7 +28,9 @@ from .index import COLUMNS
 from .normalize import char_tokens, fold, fold_text, stem, tokenize
 from .query import Form, Query, parse
 
-#: BM25 column weights: which matches pick the candidates.
+#: BM25 column weights: which matches pick the candidates. ``names`` is low
+#: because it repeats every name in several forms (zh, en, pinyin, initials),
+#: which would outweigh what the fact's own text says.
 WEIGHTS = {"zh": 10.0, "quote": 4.0, "en": 8.0, "names": 2.0, "py": 6.0, "py_alt": 0.5, "ini": 4.0,
            "chars": 1.0}
 #: How much a match in each column says about the fact: its own text most,

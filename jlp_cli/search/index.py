@@ -31,8 +31,9 @@ COLUMNS = ("zh", "quote", "en", "names", "py", "py_alt", "ini", "chars")
 FTS_SCHEMA = (f"CREATE VIRTUAL TABLE fts USING fts5({', '.join(COLUMNS)}, "
               "tokenize = \"unicode61 remove_diacritics 0 tokenchars '.'\", prefix = '1 2 3')")
 #: Put between the parts of a column so that a phrase never runs from one
-#: name into the next; no query ever produces it.
-SEPARATOR = "zzzsep"
+#: name into the next. One token for FTS5 ('.' is a token character), but
+#: never one of a query's: ``tokenize`` keeps a '.' only between digits.
+SEPARATOR = "sep.sep"
 
 
 def han_tokens(text: str) -> list[str]:

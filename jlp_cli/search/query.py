@@ -106,7 +106,7 @@ SYNONYMS = _synonym_table()
 class Form:
     """One way a piece of the query can match: tokens in some columns."""
 
-    kind: str  # chinese, english, number, pinyin, pinyin-alt, initials, synonym, typo
+    kind: str  # chinese, english, latin, number, partial, pinyin, pinyin-alt, initials, synonym, typo
     columns: tuple[str, ...]
     tokens: tuple[str, ...]
     prefix: bool = False  # the last token is a prefix (pinyin)
@@ -131,7 +131,7 @@ class Query:
     raw: str
     folded: str
     pieces: list[Piece]
-    whole: list[Form]  # forms of the query as a whole (joined pinyin)
+    whole: list[Form]  # forms of the query as a whole (joined pinyin, synonyms of several words)
 
     def fts(self) -> str:
         conjunction = " AND ".join(
@@ -238,7 +238,7 @@ def _piece_forms(tokens: list[Token], pinyin_text: str, known_word, similar_word
         return forms
     pinyin = _pinyin_forms(pinyin_text) if len(words) == 1 else []
     forms.extend(pinyin)
-    for alternative in SYNONYMS.get(synonym_key(text if len(words) == 1 else " ".join(words)), ()):
+    for alternative in SYNONYMS.get(synonym_key(" ".join(words)), ()):
         forms.extend(_phrase_forms(alternative))
     if len(words) == 1:
         word = words[0]
