@@ -26,6 +26,7 @@ parsing is testable alone.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
@@ -89,7 +90,9 @@ def synonym_key(text: str) -> str:
     return " ".join(stem(t.text) for t in tokenize(fold_text(text)))
 
 
-def _synonym_table() -> dict[str, tuple[str, ...]]:
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Synonyms by ``synonym_key``; built on first use, not at import."""
     table: dict[str, tuple[str, ...]] = {}
     for group in SYNONYM_GROUPS:
         for member in group:
@@ -98,8 +101,6 @@ def _synonym_table() -> dict[str, tuple[str, ...]]:
             table[key] = tuple(dict.fromkeys(table.get(key, ()) + others))
     return table
 
-
-SYNONYMS = _synonym_table()
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,7 @@ def _piece_forms(tokens: list[Token], pinyin_text: str, known_word, similar_word
         return forms
     pinyin = _pinyin_forms(pinyin_text) if len(words) == 1 else []
     forms.extend(pinyin)
-    for alternative in SYNONYMS.get(synonym_key(" ".join(words)), ()):
+    for alternative in synonyms().get(synonym_key(" ".join(words)), ()):
         forms.extend(_phrase_forms(alternative))
     if len(words) == 1:
         word = words[0]
@@ -311,6 +312,6 @@ def _whole_forms(groups: list[list[Token]], folded_v: str) -> list[Form]:
     letters = [pinyin_letters(w) for w in words]
     if all(len(g) == 1 for g in groups) and all(w.isascii() and w.isalpha() for w in letters):
         forms.extend(f for f in _pinyin_forms("".join(letters)) if f.kind.startswith("pinyin"))
-    for alternative in SYNONYMS.get(synonym_key(" ".join(t.text for g in groups for t in g)), ()):
+    for alternative in synonyms().get(synonym_key(" ".join(t.text for g in groups for t in g)), ()):
         forms.extend(_phrase_forms(alternative))
     return list(dict.fromkeys(forms))
