@@ -18,7 +18,7 @@ import sqlite3
 from typing import Iterable, Iterator
 
 #: Bump when the layout or the tokens change: old stores are then rebuilt.
-STORE_VERSION = 4
+STORE_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -266,3 +266,10 @@ def test_searching_loads_neither_pypinyin_nor_pydantic(shipped_store):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ),
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_decimal_numbers_stay_whole_inside_chinese_text():
+    from jlp_cli.search.normalize import fold_text, tokenize
+
+    words = [t.text for t in tokenize(fold_text("收入10.6亿元，增速32.5%。5G融合"))]
+    assert words == ["收", "入", "10.6", "亿", "元", "增", "速", "32.5", "5g", "融", "合"]

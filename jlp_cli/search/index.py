@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .normalize import HAN, char_tokens, fold_text, stem, tokenize
+from .normalize import is_han, is_han_char, char_tokens, fold_text, stem, tokenize
 
 COLUMNS = ("zh", "quote", "en", "names", "py", "py_alt", "ini", "chars")
 #: The index table. unicode61 with '.' kept inside tokens (10.6 is one token;
@@ -78,12 +78,12 @@ def pinyin_columns(text: str) -> tuple[list[str], list[str], list[str]]:
             run.clear()
 
     for char in folded:
-        if HAN.match(char):
+        if is_han_char(char):
             run.append(char)
         else:
             flush()
     flush()
-    han = [c for c in folded if HAN.match(c)]
+    han = [c for c in folded if is_han_char(c)]
     alternative = []
     for char, reading in zip(han, primary):
         others = [r for r in _alternatives(char) if r != reading]
@@ -99,7 +99,7 @@ def name_tokens(names: list[str]) -> list[str]:
             out.append(SEPARATOR)
         words = tokenize(fold_text(name))
         out.extend(stem(w.text) for w in words)
-        if HAN.search(name):
+        if is_han(name):
             py, _alt, ini = pinyin_columns(name)
             out.append(SEPARATOR)
             out.extend(py)

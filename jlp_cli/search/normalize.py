@@ -22,9 +22,23 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-HAN = re.compile(f"[{HAN_RANGES}]")
-TOKEN = re.compile(rf"\d+(?:\.\d+)+|[^\W_{HAN_RANGES}]+|[{HAN_RANGES}]")
+# Runs of letters, digits and decimal numbers (a '.' only between digits).
+# Chinese characters are split off the runs in Python: a regular expression
+# with the Han ranges in a character class takes milliseconds to compile, on
+# every call.
+WORD = re.compile(r"(?:\d+(?:\.\d+)+|[^\W_])+")
+
+
+def is_han_char(char: str) -> bool:
+    """A CJK ideograph (unified, extension A–G, or compatibility)."""
+    code = ord(char)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF \
+        or 0x20000 <= code <= 0x3134F
+
+
+def is_han(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character."""
+    return not text.isascii() and any(is_han_char(c) for c in text)
 
 
 class Token(NamedTuple):
@@ -34,7 +48,7 @@ class Token(NamedTuple):
 
     @property
     def is_han(self) -> bool:
-        return len(self.text) == 1 and HAN.match(self.text) is not None
+        return len(self.text) == 1 and is_han_char(self.text)
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +65,7 @@ def fold_char(char: str) -> str:
     decomposed = unicodedata.normalize("NFKD", char)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     folded = unicodedata.normalize("NFKC", stripped).casefold()
-    if any(HAN.match(c) for c in folded):
+    if is_han(folded):
         table = t2s_table()
         folded = "".join(table.get(c, c) for c in folded)
     return folded
@@ -76,7 +90,24 @@ def fold_text(text: str) -> str:
 
 
 def tokenize(folded: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(folded)]
+    tokens: list[Token] = []
+    for match in WORD.finditer(folded):
+        run, start = match.group(), match.start()
+        if run.isascii():
+            tokens.append(Token(run, start, match.end()))
+            continue
+        # One token per Chinese character; the other characters between them
+        # stay together (5g融合 → 5g 融 合).
+        pending = start
+        for offset, char in enumerate(run, start):
+            if is_han_char(char):
+                if pending < offset:
+                    tokens.append(Token(folded[pending:offset], pending, offset))
+                tokens.append(Token(char, offset, offset + 1))
+                pending = offset + 1
+        if pending < match.end():
+            tokens.append(Token(folded[pending:match.end()], pending, match.end()))
+    return tokens
 
 
 def char_tokens(folded: str) -> list[Token]:
@@ -108,6 +139,3 @@ def stem(word: str) -> str:
         return word
     return _stemmer().stemWord(word)
 
-
-def is_han(text: str) -> bool:
-    return bool(HAN.search(text))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..errors import UsageError
-from .normalize import HAN, Token, char_tokens, fold_text, stem, tokenize
+from .normalize import is_han, Token, char_tokens, fold_text, stem, tokenize
 from .syllables import INITIALS, LONGEST, SYLLABLES
 
 MAX_QUERY_CHARS = 500
@@ -213,7 +213,7 @@ def _phrase_forms(text: str) -> list[Form]:
     tokens = [t.text for t in tokenize(fold_text(text))]
     if not tokens:
         return []
-    if any(HAN.match(t) for t in tokens):
+    if any(is_han(t) for t in tokens):
         return [Form("synonym", CHINESE, tuple(tokens), note=text)]
     return [Form("synonym", ENGLISH, tuple(stem(t) for t in tokens), note=text)]
 
