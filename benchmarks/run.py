@@ -259,6 +259,10 @@ def seconds_text(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
+def runs_text(count: int) -> str:
+    return f"{count} run" if count == 1 else f"{count} runs"
+
+
 def mib_text(size: int) -> str:
     return f"{size / MIB:.0f} MiB"
 
@@ -394,9 +398,10 @@ def default_book(ctx: Context) -> None:
                                                           env=warm, check=json_records), 1.2, True),
         (f"show {SHOW_ID} --format json", ctx.jlp_command("show", "show", SHOW_ID, "--format", "json",
                                                           env=warm, check=json_records), 1.2, True),
-        (f"section {SECTION_ID} (table, FORCE_COLOR=1)",
-         ctx.jlp_command("section", "section", SECTION_ID, env={**warm, "FORCE_COLOR": "1"}, check=coloured), 1.4,
-         False),
+        # In a pipe jlp prints plain lines; --format table asks for what a terminal shows.
+        (f"section {SECTION_ID} --format table, FORCE_COLOR=1",
+         ctx.jlp_command("section", "section", SECTION_ID, "--format", "table", env={**warm, "FORCE_COLOR": "1"},
+                         check=coloured), 1.4, False),
         ("facts --format tsv", ctx.jlp_command("facts", "facts", "--format", "tsv", env=warm, check=several_lines),
          1.2, True),
         (f"Tab completion: jlp show {COMPLETE_PREFIX}",
@@ -461,10 +466,10 @@ def synthetic(ctx: Context, n: int) -> None:
     samples = repeat(ctx.runner, lambda i: validate, s.runs, s.build_budget)
     seconds = statistics.median(x.seconds for x in samples)
     ctx.rows.append(value_row(f"validate, {label}", seconds, seconds_text(seconds),
-                              Target(15, "≤ 15 s") if large else None, f"{len(samples)} runs"))
+                              Target(15, "≤ 15 s") if large else None, runs_text(len(samples))))
     peak = max(x.max_rss for x in samples)
     ctx.rows.append(value_row(f"peak memory, validate, {label}", peak / MIB, mib_text(peak), None,
-                              f"{len(samples)} runs"))
+                              runs_text(len(samples))))
 
     progress(f"{label}: cold runs (store built)")
     cold_dirs = [CACHES / f"cold-{n}-{i}" for i in range(s.runs)]
@@ -478,10 +483,10 @@ def synthetic(ctx: Context, n: int) -> None:
     samples = repeat(ctx.runner, cold, s.runs, s.build_budget, before=empty)
     seconds = statistics.median(x.seconds for x in samples)
     ctx.rows.append(value_row(f"cold search {QUERY} --format json (store built), {label}", seconds,
-                              seconds_text(seconds), Target(20, "≤ 20 s") if large else None, f"{len(samples)} runs"))
+                              seconds_text(seconds), Target(20, "≤ 20 s") if large else None, runs_text(len(samples))))
     peak = max(x.max_rss for x in samples)
     ctx.rows.append(value_row(f"peak memory, building, {label}", peak / MIB, mib_text(peak),
-                              Target(400, "≤ 400 MiB") if large else None, f"{len(samples)} runs"))
+                              Target(400, "≤ 400 MiB") if large else None, runs_text(len(samples))))
 
     warm_cache = cold_dirs[len(samples) - 1]  # the last cold run's store serves the warm runs
     json_book = yaml_book.with_suffix(".json")
@@ -497,7 +502,7 @@ def synthetic(ctx: Context, n: int) -> None:
                              Target(1.5, "≤ 1.5×") if large else None))
     ctx.rows.append(value_row(f"peak memory, warm search, {label}", pairs.subject_peak / MIB,
                               mib_text(pairs.subject_peak), Target(150, "≤ 150 MiB") if large else None,
-                              f"{len(pairs.subject)} runs"))
+                              runs_text(len(pairs.subject))))
 
     for peer in ctx.peers(yaml_book, json_book):
         progress(f"{label}: warm search against {peer.label}")

@@ -14,7 +14,6 @@ writable never breaks a command: the store is rebuilt, or kept in memory.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -43,8 +42,13 @@ def cache_dir() -> Path | None:
 
 
 def _stamp_path(cache: Path, facts_path: Path) -> Path:
-    key = hashlib.sha1(os.fsencode(os.path.abspath(facts_path))).hexdigest()
-    return cache / "stamps" / f"{key}.json"
+    # crc32, not a cryptographic hash: importing hashlib costs milliseconds on
+    # every call, and the stamp records its full path, so a collision only
+    # costs a re-hash.
+    import zlib
+
+    key = zlib.crc32(os.fsencode(os.path.abspath(facts_path)))
+    return cache / "stamps" / f"{key:08x}.json"
 
 
 def store_path(cache: Path, sha256: str) -> Path:
@@ -55,7 +59,9 @@ def _read_stamp(cache: Path, facts_path: Path) -> dict | None:
     try:
         with open(_stamp_path(cache, facts_path), encoding="utf-8") as handle:
             stamp = json.load(handle)
-        return stamp if isinstance(stamp, dict) else None
+        if isinstance(stamp, dict) and stamp.get("path") == os.path.abspath(facts_path):
+            return stamp
+        return None
     except (OSError, ValueError):
         return None
 
@@ -160,6 +166,8 @@ def open_store(facts_path: Path, rebuild: bool = False) -> FactStore:
             con = _open_existing(path, stamp["sha256"])
             if con is not None:
                 return FactStore(con, label, path)
+
+    import hashlib
 
     data = source_file.read_bytes(facts_path)
     sha256 = hashlib.sha256(data).hexdigest()
