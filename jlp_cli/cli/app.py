@@ -10,6 +10,7 @@ from .complete import complete_entities, complete_fact_ids, complete_kinds, comp
     complete_tags, complete_types
 from .main import JlpGroup
 from .output import Output, data_command, with_output
+from .registry import CONTEXT_SETTINGS, command
 from .session import open_book
 
 EPILOG = (
@@ -27,7 +28,7 @@ app = typer.Typer(
     no_args_is_help=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings=CONTEXT_SETTINGS,
 )
 
 SectionFilter = Annotated[Optional[str], typer.Option("--section", "-s", help="Only facts of this section (id, number or prefix).",
@@ -63,7 +64,7 @@ def overview_of(out: Output) -> None:
 app.callback(invoke_without_command=True)(with_output(main))
 
 
-@data_command(app, "overview")
+@data_command("overview")
 def overview(out: Output) -> None:
     """The article at a glance: title, source, sections with their summaries and fact counts, headline figures.
 
@@ -72,7 +73,7 @@ def overview(out: Output) -> None:
     overview_of(out)
 
 
-@data_command(app, "sections")
+@data_command("sections")
 def sections(out: Output) -> None:
     """List the sections with their titles, summaries and fact counts.
 
@@ -81,7 +82,7 @@ def sections(out: Output) -> None:
     out.emit(views.sections(open_book(out).sections()))
 
 
-@data_command(app, "section")
+@data_command("section")
 def section(
     section_id: Annotated[str, typer.Argument(metavar="ID", help="Section id, its number, or a unique prefix.",
                                               autocompletion=complete_sections)],
@@ -94,7 +95,7 @@ def section(
     out.emit(views.section(out.lookup(queries.section_detail, open_book(out), section_id)))
 
 
-@data_command(app, "facts")
+@data_command("facts")
 def facts(out: Output, section: SectionFilter = None, kind: KindFilter = None, entity: EntityFilter = None,
           tag: TagFilter = None) -> None:
     """List facts; the filters combine.
@@ -106,7 +107,7 @@ def facts(out: Output, section: SectionFilter = None, kind: KindFilter = None, e
     out.emit(views.facts(queries.facts(book, **chosen)))
 
 
-@data_command(app, "show")
+@data_command("show")
 def show(
     fact_id: Annotated[str, typer.Argument(metavar="ID", help="Fact id (Tab completes it).",
                                            autocompletion=complete_fact_ids)],
@@ -121,7 +122,7 @@ def show(
     out.emit(views.show(record, book.entities_by_ids(record["entities"]), book.section(record["section"])))
 
 
-@data_command(app, "entities")
+@data_command("entities")
 def entities(out: Output, entity_type: Annotated[Optional[str], typer.Option(
         "--type", help="Only entities of this type (place, company, …).", autocompletion=complete_types,
         show_default=False)] = None) -> None:
@@ -132,7 +133,7 @@ def entities(out: Output, entity_type: Annotated[Optional[str], typer.Option(
     out.emit(views.entities(queries.entities(open_book(out), entity_type)))
 
 
-@data_command(app, "entity")
+@data_command("entity")
 def entity(
     name: Annotated[str, typer.Argument(metavar="NAME", help="Entity id, Chinese or English name, or alias.",
                                         autocompletion=complete_entities)],
@@ -145,7 +146,7 @@ def entity(
     out.emit(views.entity(out.lookup(queries.entity_card, open_book(out), name)))
 
 
-@data_command(app, "figures")
+@data_command("figures")
 def figures(
     out: Output,
     sort: Annotated[str, typer.Option("--sort", help="Sort by fact, metric, value, value_base or period.",
@@ -166,7 +167,7 @@ def figures(
     out.emit(views.figures(queries.figures(book, sort=sort, descending=reverse, **chosen), chart=chart))
 
 
-@data_command(app, "timeline")
+@data_command("timeline")
 def timeline(out: Output) -> None:
     """The dated facts in time order, from the 1950s houses to 2024 Q1.
 
@@ -175,7 +176,7 @@ def timeline(out: Output) -> None:
     out.emit(views.timeline(queries.timeline(open_book(out))))
 
 
-@data_command(app, "search")
+@data_command("search")
 def search(
     query: Annotated[str, typer.Argument(metavar="QUERY", help="Chinese (简/繁), pinyin, English or numbers.")],
     out: Output,
@@ -200,7 +201,7 @@ def search(
     out.emit(run_search(book, query, limit, explain, chosen, highlight=not out.is_machine))
 
 
-@data_command(app, "validate")
+@data_command("validate")
 def validate(
     out: Output,
     source: Annotated[Optional[str], typer.Option("--source", help="Also check every quote against this text "
@@ -216,7 +217,7 @@ def validate(
     run_validate(out, source)
 
 
-@app.command("schema")
+@command("schema")
 def schema(
     format: Annotated[str, typer.Option("--format", "-f", help="json or yaml.")] = "json",
 ) -> None:
@@ -229,7 +230,7 @@ def schema(
     print_schema(format)
 
 
-@data_command(app, "export")
+@data_command("export")
 def export(
     out: Output,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (atomically).",

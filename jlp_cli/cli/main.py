@@ -12,14 +12,21 @@ import sys
 
 from typer.core import TyperGroup
 
+try:
+    from typer._click.exceptions import UsageError as ClickUsageError
+except ImportError:  # a Typer that uses Click itself
+    from click.exceptions import UsageError as ClickUsageError  # type: ignore[no-redef]
+
 from ..errors import ExitStatus, JlpError, OutputClosed
 
 
 def _say(message: str, hint: str | None = None) -> None:
     from ..render.sanitize import for_terminal
 
-    message = for_terminal(message.rstrip("."), single_line=True)
-    lines = [f"jlp: {message}."]
+    message = for_terminal(message.strip(), single_line=True)
+    if not message.endswith((".", "?", "!")):
+        message += "."
+    lines = [f"jlp: {message}"]
     if hint:
         lines.append(f"hint: {for_terminal(hint, single_line=True)}")
     try:
@@ -42,6 +49,36 @@ def _click_exceptions():
 
 
 class JlpGroup(TyperGroup):
+    """The jlp group: subcommands built on demand (see ``registry``), and
+    every error mapped to a message and an exit status."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._built: dict = {}
+
+    def list_commands(self, ctx) -> list[str]:
+        from .registry import COMMANDS
+
+        return list(COMMANDS)
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name not in self._built:
+            from .registry import build
+
+            self._built[cmd_name] = build(cmd_name)
+        return self._built[cmd_name]
+
+    def resolve_command(self, ctx, args):
+        try:
+            return self._click_resolve_command(ctx, args)
+        except ClickUsageError as error:
+            import difflib
+
+            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if close:
+                error.message = error.message.rstrip(".") + ". Did you mean " + " or ".join(map(repr, close)) + "?"
+            raise
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         def invoke() -> int:
             result = super(JlpGroup, self).main(args=args, prog_name=prog_name or "jlp", complete_var=complete_var,

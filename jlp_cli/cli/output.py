@@ -263,11 +263,12 @@ def with_output(func):
     return command
 
 
-def data_command(app: typer.Typer, name: str, **command_options):
+def data_command(name: str, **command_options):
     """Register ``func`` as command ``name`` with every output option added."""
+    from .registry import command
 
     def decorate(func):
-        app.command(name, **command_options)(with_output(func))
+        command(name, **command_options)(with_output(func))
         return func
 
     return decorate

@@ -1,0 +1,39 @@
+"""Commands are registered here and turned into Click commands only when used.
+
+Typer builds a Click command by inspecting every parameter of its function;
+for fourteen commands that is most of a run's own time, so ``JlpGroup`` builds
+just the one being run (or all of them for ``jlp --help``).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+COMMANDS: dict[str, tuple[Callable, dict]] = {}
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+def command(name: str, **options):
+    """Register ``func`` as the subcommand ``name`` (options as for Typer)."""
+
+    def decorate(func: Callable) -> Callable:
+        COMMANDS[name] = (func, options)
+        return func
+
+    return decorate
+
+
+def build(name: str):
+    """The Click command for ``name``, or None if there is no such command."""
+    if name not in COMMANDS:
+        return None
+    import typer
+    from typer.main import get_command
+
+    func, options = COMMANDS[name]
+    single = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
+                         context_settings=CONTEXT_SETTINGS)
+    single.command(name, **options)(func)
+    built = get_command(single)
+    built.name = name
+    return built
