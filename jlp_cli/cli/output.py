@@ -12,9 +12,8 @@ import functools
 import inspect
 import os
 import sys
-from dataclasses import dataclass
 from enum import Enum
-from typing import IO, Optional
+from typing import IO, NamedTuple, Optional
 
 import typer
 from typing import Annotated
@@ -29,8 +28,7 @@ Format = Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ign
 Lang = Enum("Lang", {name: name for name in LANGS}, type=str)  # type: ignore[misc]
 
 
-@dataclass(frozen=True)
-class Terminal:
+class Terminal(NamedTuple):
     """What is known about where output goes."""
 
     is_tty: bool
@@ -71,17 +69,18 @@ def _env_pager(env=os.environ) -> Optional[str]:
     return value
 
 
-@dataclass
 class Output:
     """Chosen output options plus the terminal; writes views."""
 
-    format: Optional[str]  # None: table at a terminal, plain in a pipe
-    fields: Optional[list]
-    lang: Optional[str]  # explicit choice (or JLP_LANG); None: both
-    terminal: Terminal
-    pager: Optional[str] = None
-    facts_path: Optional[str] = None
-    stream: Optional[IO[str]] = None
+    def __init__(self, format: Optional[str], fields: Optional[list], lang: Optional[str], terminal: Terminal,
+                 pager: Optional[str] = None, facts_path: Optional[str] = None, stream: Optional[IO[str]] = None):
+        self.format = format  # None: table at a terminal, plain in a pipe
+        self.fields = fields
+        self.lang = lang  # explicit choice (or JLP_LANG); None: both
+        self.terminal = terminal
+        self.pager = pager
+        self.facts_path = facts_path
+        self.stream = stream
 
     @property
     def out(self) -> IO[str]:

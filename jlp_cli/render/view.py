@@ -7,14 +7,12 @@ never format text. Standard library only: this module is on every path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from ..errors import UsageError
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     key: str  # dotted path into the record: "id", "text", "metric"
     header: str
     bilingual: bool = False  # the value is {"zh": ..., "en": ...}
@@ -23,20 +21,31 @@ class Column:
     style: str = ""  # human tables: a Rich style name
 
 
-@dataclass
 class View:
     """Data for one command's output."""
 
-    records: Iterable[dict] | dict
-    columns: list[Column]
-    single: bool = False  # one object (show, entity, section, overview)
-    kind: str = "record"  # what the records are: fact, section, entity, figure, ...
-    title: str = ""
-    human: Callable | None = None  # a Rich renderer for cards; tables use columns
-    empty: str = "nothing found"  # said on stderr when there are no records
-    empty_hint: str | None = None
-    extra: dict = field(default_factory=dict)  # for human renderers (highlights, charts)
-    document: dict | None = None  # what json and yaml print instead of the records
+    def __init__(
+        self,
+        records: Iterable[dict] | dict,
+        columns: list[Column],
+        *,
+        single: bool = False,  # one object (show, entity, section, overview)
+        kind: str = "record",  # what the records are: fact, section, entity, figure, …
+        title: str = "",
+        empty: str = "nothing found",  # said on stderr when there are no records
+        empty_hint: str | None = None,
+        extra: dict | None = None,  # for human renderers (highlights, charts)
+        document: dict | None = None,  # what json and yaml print instead of the records
+    ):
+        self.records = records
+        self.columns = columns
+        self.single = single
+        self.kind = kind
+        self.title = title
+        self.empty = empty
+        self.empty_hint = empty_hint
+        self.extra = extra or {}
+        self.document = document
 
 
 def lookup(record: Any, path: str) -> Any:

@@ -21,7 +21,7 @@ All of this is done for the candidates only: never per fact of the book.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..store import FactStore, name_key
 from .index import COLUMNS
@@ -48,8 +48,7 @@ LINKED_BOOST = 1.0  # the query names an entity the fact is only linked to
 EARLY_BOOST = 1.0
 
 
-@dataclass
-class Match:
+class Match(NamedTuple):
     form: Form
     column: str
     piece: str = ""  # the part of the query that the form came from
@@ -59,13 +58,12 @@ class Match:
         return COLUMN_QUALITY[self.column] * KIND_QUALITY.get(self.form.kind, 1.0)
 
 
-@dataclass
-class Hit:
+class Hit(NamedTuple):
     fact: dict
     score: float
     parts: dict[str, float]
-    matches: list[Match] = field(default_factory=list)
-    columns: dict[str, list[str]] = field(default_factory=dict)  # the fact's index tokens
+    matches: list[Match]
+    columns: dict[str, list[str]]  # the fact's index tokens
 
     def explain(self) -> dict:
         return {

@@ -28,8 +28,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from ..errors import UsageError
 from .normalize import is_han, Token, char_tokens, fold_text, stem, tokenize
@@ -103,8 +102,7 @@ def synonyms() -> dict[str, tuple[str, ...]]:
 
 
 
-@dataclass(frozen=True)
-class Form:
+class Form(NamedTuple):
     """One way a piece of the query can match: tokens in some columns."""
 
     kind: str  # chinese, english, latin, number, partial, pinyin, pinyin-alt, initials, synonym, typo
@@ -121,14 +119,12 @@ class Form:
         return f"{self.kind} ({self.note})" if self.note else self.kind
 
 
-@dataclass
-class Piece:
+class Piece(NamedTuple):
     text: str  # as the user typed it (folded)
-    forms: list[Form] = field(default_factory=list)
+    forms: list[Form]
 
 
-@dataclass
-class Query:
+class Query(NamedTuple):
     raw: str
     folded: str
     pieces: list[Piece]
