@@ -119,7 +119,7 @@ def _open_existing(path: Path, sha256: str) -> sqlite3.Connection | None:
 
 
 def _build_into(con: sqlite3.Connection, data: bytes, facts_path: Path, sha256: str) -> None:
-    from .validate import validate_text
+    from .validate import paused_gc, validate_text
 
     text = source_file.decode(data, facts_path)
     book, problems = validate_text(text)
@@ -127,7 +127,10 @@ def _build_into(con: sqlite3.Connection, data: bytes, facts_path: Path, sha256: 
         raise DataError(problems, source=str(facts_path))
     con.execute("PRAGMA journal_mode = OFF")
     con.execute("PRAGMA synchronous = OFF")
-    build(book.model_dump(mode="json"), con, sha256, str(facts_path))
+    with paused_gc():
+        records = book.model_dump(mode="json")
+        del book
+        build(records, con, sha256, str(facts_path))
 
 
 def _build_file(cache: Path, target: Path, data: bytes, facts_path: Path, sha256: str) -> bool:

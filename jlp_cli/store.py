@@ -18,7 +18,7 @@ import sqlite3
 from typing import Iterable, Iterator
 
 #: Bump when the layout or the tokens change: old stores are then rebuilt.
-STORE_VERSION = 5
+STORE_VERSION = 7
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -78,7 +78,7 @@ def period_bounds(period: str) -> tuple[str, str]:
 
 def build(book: dict, connection: sqlite3.Connection, sha256: str, source: str) -> None:
     """Write ``book`` (the validated model as plain data) into an empty database."""
-    from .search.index import COLUMNS, FTS_SCHEMA, fact_columns, vocabulary
+    from .search.index import COLUMNS, FTS_SCHEMA, Indexer
 
     con = connection
     con.executescript(SCHEMA)
@@ -117,6 +117,7 @@ def build(book: dict, connection: sqlite3.Connection, sha256: str, source: str) 
     con.executemany("INSERT INTO names VALUES (?, ?)", sorted(name_rows))
 
     vocab: set[str] = set()
+    indexer = Indexer(entity_names)
     for rowid, fact in enumerate(facts, start=1):
         con.execute(
             "INSERT INTO facts VALUES (?, ?, ?, ?, ?)",
@@ -138,9 +139,9 @@ def build(book: dict, connection: sqlite3.Connection, sha256: str, source: str) 
         if periods:
             start, end = period_bounds(periods[0])
             con.execute("INSERT INTO dated VALUES (?, ?, ?, ?)", (rowid, start, end, periods[0]))
-        columns = fact_columns(fact, entity_names)
+        columns, words = indexer.row(fact)
         con.execute(insert_fts, (rowid, *(columns[c] for c in COLUMNS)))
-        vocab |= vocabulary(fact, entity_names)
+        vocab |= words
     con.executemany("INSERT INTO vocab VALUES (?, ?)", ((w, len(w)) for w in sorted(vocab)))
     con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
     meta = {

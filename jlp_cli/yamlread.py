@@ -54,17 +54,16 @@ def _loader_class():
             self.duplicate_keys: list[tuple[Any, Any]] = []
 
         def construct_mapping(self, node, deep=False):
-            seen: dict[Any, Any] = {}
+            # Scalar keys are compared as written (no second construction);
+            # the rare complex key is left to the base class.
+            seen: set = set()
             for key_node, _value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
                     continue
-                key = self.construct_object(key_node, deep=deep)
-                try:
-                    if key in seen:
-                        self.duplicate_keys.append((key, key_node))
-                    seen[key] = True
-                except TypeError:  # unhashable key: the base class reports it
-                    pass
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    self.duplicate_keys.append((key_node.value, key_node))
+                seen.add(key)
             return super().construct_mapping(node, deep=deep)
 
     # Timestamps become plain strings: a fact book has no use for datetime
@@ -116,6 +115,16 @@ def _measure(root) -> Problem | None:
     return None
 
 
+def _worth_measuring(text: str) -> bool:
+    """Whether the node graph may hold aliases or deep nesting: walking it
+    costs seconds on a big book, and plain substring tests rule both out.
+    Aliases need an anchor ('&'); deep nesting needs deep indentation or a run
+    of opening brackets (subtler nesting is caught by the constructor's
+    recursion limit)."""
+    return ("&" in text or "\n" + " " * (2 * MAX_DEPTH) in text
+            or "[" * MAX_DEPTH in text or "{" * MAX_DEPTH in text)
+
+
 def parse(text: str) -> YamlDocument:
     """Parse ``text``; raise :class:`~jlp_cli.errors.DataError` if it is not
     usable YAML. Duplicate keys are returned as problems, not raised."""
@@ -135,11 +144,13 @@ def parse(text: str) -> YamlDocument:
             raise DataError([Problem(f"the document nests deeper than {MAX_DEPTH} levels")]) from None
         if root is None:
             raise DataError([Problem("the file is empty", hint="a facts file starts with 'schema_version: 1'")])
-        problem = _measure(root)
+        problem = _measure(root) if _worth_measuring(text) else None
         if problem:
             raise DataError([problem])
         try:
             data = loader.construct_document(root)
+        except RecursionError:
+            raise DataError([Problem(f"the document nests deeper than {MAX_DEPTH} levels")]) from None
         except yaml.MarkedYAMLError as exc:
             raise DataError([_yaml_problem(exc)]) from None
         except (yaml.YAMLError, ValueError, OverflowError) as exc:

@@ -22,26 +22,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .normalize import is_han, is_han_char, char_tokens, fold_text, stem, tokenize
+from .normalize import fold_text, han_pattern, is_han, stem, words
 
 COLUMNS = ("zh", "quote", "en", "names", "py", "py_alt", "ini", "chars")
 #: The index table. unicode61 with '.' kept inside tokens (10.6 is one token;
-#: ours never hold any other punctuation); prefix indexes for the pinyin
-#: prefixes a query may end with (chongq → chong q*).
+#: ours never hold any other punctuation). No prefix indexes: they would
+#: triple the index of every column for the one kind of query that ends in a
+#: prefix (chongq → chong q*), which FTS5 answers from the term list anyway.
 FTS_SCHEMA = (f"CREATE VIRTUAL TABLE fts USING fts5({', '.join(COLUMNS)}, "
-              "tokenize = \"unicode61 remove_diacritics 0 tokenchars '.'\", prefix = '1 2 3')")
+              "tokenize = \"unicode61 remove_diacritics 0 tokenchars '.'\")")
 #: Put between the parts of a column so that a phrase never runs from one
 #: name into the next. One token for FTS5 ('.' is a token character), but
 #: never one of a query's: ``tokenize`` keeps a '.' only between digits.
 SEPARATOR = "sep.sep"
-
-
-def han_tokens(text: str) -> list[str]:
-    return [token.text for token in tokenize(fold_text(text))]
-
-
-def english_tokens(text: str) -> list[str]:
-    return [stem(token.text) for token in tokenize(fold_text(text))]
 
 
 @lru_cache(maxsize=8192)
@@ -62,28 +55,17 @@ def _run_pinyin(run: str) -> tuple[str, ...]:
     return tuple(r.replace("ü", "v") for r in readings)
 
 
-def pinyin_columns(text: str) -> tuple[list[str], list[str], list[str]]:
-    """(py, py_alt, ini) for the Chinese characters of ``text``, in order.
+def pinyin_columns(folded: str) -> tuple[list[str], list[str], list[str]]:
+    """(py, py_alt, ini) for the Chinese characters of folded text, in order.
 
-    The k-th syllable belongs to the k-th Chinese character of the folded
-    text, which is how matches on pinyin are highlighted later."""
-    folded = fold_text(text)
+    The k-th syllable belongs to the k-th Chinese character of the text, which
+    is how matches on pinyin are highlighted later."""
     primary: list[str] = []
     # Runs of Chinese characters are read as phrases (重庆 → chong qing).
-    run: list[str] = []
-
-    def flush():
-        if run:
-            primary.extend(_run_pinyin("".join(run)))
-            run.clear()
-
-    for char in folded:
-        if is_han_char(char):
-            run.append(char)
-        else:
-            flush()
-    flush()
-    han = [c for c in folded if is_han_char(c)]
+    runs = _han_runs().findall(folded)
+    for run in runs:
+        primary.extend(_run_pinyin(run))
+    han = "".join(runs)
     alternative = []
     for char, reading in zip(han, primary):
         others = [r for r in _alternatives(char) if r != reading]
@@ -92,44 +74,62 @@ def pinyin_columns(text: str) -> tuple[list[str], list[str], list[str]]:
     return primary, alternative, initials
 
 
-def name_tokens(names: list[str]) -> list[str]:
-    out: list[str] = []
-    for name in names:
-        if out:
-            out.append(SEPARATOR)
-        words = tokenize(fold_text(name))
-        out.extend(stem(w.text) for w in words)
-        if is_han(name):
-            py, _alt, ini = pinyin_columns(name)
-            out.append(SEPARATOR)
-            out.extend(py)
-            out.append(SEPARATOR)
-            out.extend(ini)
-    return out
+@lru_cache(maxsize=1)
+def _han_runs():
+    import re
+
+    return re.compile(han_pattern().pattern[1:-1] + "+")
 
 
-def fact_columns(fact: dict, entity_names: dict[str, list[str]]) -> dict[str, str]:
-    """The index row of one fact (a dict in the shape of facts.yaml)."""
-    py, py_alt, ini = pinyin_columns(fact["text"]["zh"])
-    names: list[str] = []
-    for entity_id in fact.get("entities") or []:
-        names.extend(entity_names.get(entity_id, []))
-    return {
-        "zh": " ".join(han_tokens(fact["text"]["zh"])),
-        "quote": " ".join(han_tokens(fact["quote"])),
-        "en": " ".join(english_tokens(fact["text"]["en"])),
-        "names": " ".join(name_tokens(names)),
-        "py": " ".join(py),
-        "py_alt": " ".join(py_alt),
-        "ini": " ".join(ini),
-        "chars": " ".join(t.text for t in char_tokens(fold_text(fact["text"]["zh"]))),
-    }
+def _latin_words(texts: list[str]) -> set[str]:
+    return {w for w in texts if w.isascii() and w.isalpha()}
 
 
-def vocabulary(fact: dict, entity_names: dict[str, list[str]]) -> set[str]:
-    """English-script words a typo may be corrected to."""
-    words = {t.text for t in tokenize(fold_text(fact["text"]["en"])) if t.text.isalpha() and t.text.isascii()}
-    for entity_id in fact.get("entities") or []:
-        for name in entity_names.get(entity_id, []):
-            words.update(t.text for t in tokenize(fold_text(name)) if t.text.isalpha() and t.text.isascii())
-    return words
+class Indexer:
+    """Index rows for the facts of one book.
+
+    The names of an entity are tokenised once, not once per fact that
+    mentions it: on a large book most of a fact's index row is names."""
+
+    def __init__(self, entity_names: dict[str, list[str]]):
+        self._entity_names = entity_names
+        self._names: dict[str, tuple[str, set[str]]] = {}
+
+    def _entity(self, entity_id: str) -> tuple[str, set[str]]:
+        if entity_id not in self._names:
+            tokens: list[str] = []
+            vocabulary: set[str] = set()
+            for name in self._entity_names.get(entity_id, []):
+                folded = fold_text(name)
+                name_words = words(folded)
+                vocabulary |= _latin_words(name_words)
+                parts = [[stem(w) for w in name_words]]
+                if is_han(folded):
+                    py, _alt, ini = pinyin_columns(folded)
+                    parts += [py, ini]
+                for part in parts:
+                    if tokens:
+                        tokens.append(SEPARATOR)
+                    tokens.extend(part)
+            self._names[entity_id] = (" ".join(tokens), vocabulary)
+        return self._names[entity_id]
+
+    def row(self, fact: dict) -> tuple[dict[str, str], set[str]]:
+        """The index row of one fact (a dict in the shape of facts.yaml), and
+        the English-script words a typo may be corrected to."""
+        zh = fold_text(fact["text"]["zh"])
+        zh_words = words(zh)
+        en_words = words(fold_text(fact["text"]["en"]))
+        py, py_alt, ini = pinyin_columns(zh)
+        names = [self._entity(e) for e in dict.fromkeys(fact.get("entities") or [])]
+        vocabulary = _latin_words(en_words).union(*(v for _t, v in names))
+        return {
+            "zh": " ".join(zh_words),
+            "quote": " ".join(words(fold_text(fact["quote"]))),
+            "en": " ".join(stem(w) for w in en_words),
+            "names": f" {SEPARATOR} ".join(t for t, _v in names if t),
+            "py": " ".join(py),
+            "py_alt": " ".join(py_alt),
+            "ini": " ".join(ini),
+            "chars": " ".join("".join(zh_words)),  # one token per character, numbers too
+        }, vocabulary

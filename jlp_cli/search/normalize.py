@@ -29,11 +29,20 @@ from typing import NamedTuple
 WORD = re.compile(r"(?:\d+(?:\.\d+)+|[^\W_])+")
 
 
+#: CJK ideographs: unified, extension A, compatibility, extensions B–G.
+HAN_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
+
+
 def is_han_char(char: str) -> bool:
-    """A CJK ideograph (unified, extension A–G, or compatibility)."""
     code = ord(char)
-    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF \
-        or 0x20000 <= code <= 0x3134F
+    return any(low <= code <= high for low, high in HAN_RANGES)
+
+
+@lru_cache(maxsize=1)
+def han_pattern() -> re.Pattern:
+    """One Chinese character, as a regular expression. Compiling it costs a few
+    milliseconds, so only index building uses it (see ``words``)."""
+    return re.compile("([" + "".join(f"{chr(low)}-{chr(high)}" for low, high in HAN_RANGES) + "])")
 
 
 def is_han(text: str) -> bool:
@@ -60,8 +69,9 @@ def t2s_table() -> dict[str, str]:
     return {pairs[i]: pairs[i + 1] for i in range(0, len(pairs) - 1, 2)}
 
 
-@lru_cache(maxsize=4096)
 def fold_char(char: str) -> str:
+    """One character in search form: compatibility forms unified, diacritics
+    and case dropped, traditional folded to simplified."""
     decomposed = unicodedata.normalize("NFKD", char)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     folded = unicodedata.normalize("NFKC", stripped).casefold()
@@ -71,22 +81,36 @@ def fold_char(char: str) -> str:
     return folded
 
 
+class _FoldTable(dict):
+    """``str.translate`` table that folds each character the first time it is
+    met: folding then runs at C speed, which matters for a 100,000-fact index."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the original index."""
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
-        if char.isascii():
-            folded = char.lower()
-        else:
-            folded = fold_char(char)
+        folded = _FOLD[ord(char)]
         out.append(folded)
-        origin.extend([index] * len(folded))
+        if len(folded) == 1:
+            origin.append(index)
+        else:
+            origin.extend([index] * len(folded))
     return "".join(out), origin
 
 
 def fold_text(text: str) -> str:
-    return fold(text)[0]
+    return text.lower() if text.isascii() else text.translate(_FOLD)
 
 
 def tokenize(folded: str) -> list[Token]:
@@ -108,6 +132,20 @@ def tokenize(folded: str) -> list[Token]:
         if pending < match.end():
             tokens.append(Token(folded[pending:match.end()], pending, match.end()))
     return tokens
+
+
+def words(folded: str) -> list[str]:
+    """The texts of ``tokenize(folded)``, made at C speed for index building."""
+    if folded.isascii():
+        return WORD.findall(folded)
+    split = han_pattern().split
+    out: list[str] = []
+    for run in WORD.findall(folded):
+        if run.isascii():
+            out.append(run)
+        else:
+            out.extend(part for part in split(run) if part)
+    return out
 
 
 def char_tokens(folded: str) -> list[Token]:
