@@ -378,8 +378,6 @@ def test_json_carries_control_characters_escaped(hostile_book):
 # -- help: every command documented, with an example ------------------------------------
 
 def command_names():
-    from typer.main import get_command
-
     from jlp_cli.cli.registry import COMMANDS
 
     return sorted(COMMANDS)

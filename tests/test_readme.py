@@ -6,9 +6,9 @@ import re
 import sys
 
 import pytest
-from jlp_cli.cli.registry import COMMANDS
 
-from jlp_cli.cli.app import app
+from jlp_cli.cli.app import app  # noqa: F401  (importing it registers the commands)
+from jlp_cli.cli.registry import COMMANDS
 
 from .conftest import ROOT
 

@@ -13,8 +13,16 @@ import pytest
 
 from jlp_cli.errors import UsageError
 from jlp_cli.search.normalize import char_tokens, fold, fold_text, stem, tokenize
-from jlp_cli.search.query import (MAX_PIECES, MAX_QUERY_CHARS, SYNONYM_GROUPS, Form, clean, parse,
-                                  segment_pinyin, segmentations)
+from jlp_cli.search.query import (
+    MAX_PIECES,
+    MAX_QUERY_CHARS,
+    SYNONYM_GROUPS,
+    Form,
+    clean,
+    parse,
+    segment_pinyin,
+    segmentations,
+)
 
 from .conftest import SHIPPED
 

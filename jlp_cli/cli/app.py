@@ -6,8 +6,14 @@ import typer
 
 from .. import __version__, queries
 from ..render import views
-from .complete import complete_entities, complete_fact_ids, complete_kinds, complete_sections, \
-    complete_tags, complete_types
+from .complete import (
+    complete_entities,
+    complete_fact_ids,
+    complete_kinds,
+    complete_sections,
+    complete_tags,
+    complete_types,
+)
 from .main import JlpGroup
 from .output import Output, data_command, with_output
 from .registry import CONTEXT_SETTINGS, command

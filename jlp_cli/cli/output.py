@@ -13,10 +13,9 @@ import inspect
 import os
 import sys
 from enum import Enum
-from typing import IO, NamedTuple, Optional
+from typing import IO, Annotated, NamedTuple, Optional
 
 import typer
-from typing import Annotated
 
 from ..errors import NotFound, OutputClosed, UsageError
 from ..render.view import View

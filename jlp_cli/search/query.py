@@ -26,12 +26,12 @@ parsing is testable alone.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 from typing import Callable, NamedTuple
 
 from ..errors import UsageError
-from .normalize import is_han, Token, char_tokens, fold_text, stem, tokenize
+from .normalize import Token, char_tokens, fold_text, is_han, stem, tokenize
 from .syllables import INITIALS, LONGEST, SYLLABLES
 
 MAX_QUERY_CHARS = 500
