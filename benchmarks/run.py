@@ -53,9 +53,10 @@ Environment of the measured commands: the caller's, without
 ``benchmarks/out/pycache``. A user's Python caches bytecode (pip compiles it
 at install, an editable install on the first run), so the commands are
 measured with it, and the prefix keeps it out of the source tree.
-``JLP_CACHE_DIR`` points into ``benchmarks/out/cache``: the user's cache is
-never read or touched, the default book's store is built by the warm-up, and
-every cold run starts from an empty directory.
+``XDG_CACHE_HOME`` points into ``benchmarks/out/cache`` (``JLP_CACHE_DIR``
+elsewhere than Linux): jlp finds its cache as it does for a user, yet the
+user's cache is never read or touched; the default book's store is built
+before the pairs, and every cold run starts from an empty directory.
 """
 
 from __future__ import annotations
@@ -78,7 +79,6 @@ from pathlib import Path
 from typing import Callable, Optional
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 OUT = HERE / "out"
 BOOKS = OUT / "books"
 CACHES = OUT / "cache"
@@ -194,14 +194,14 @@ def measure_pairs(runner: Runner, subject: Command, reference: Command, pairs: i
         runner.run(subject)
         runner.run(reference)
     result = Pairs([], [])
-    for index in range(pairs):
-        if index % 2 == 0:
+    while len(result.subject) < pairs:
+        if len(result.subject) % 2 == 0:
             result.subject.append(runner.run(subject))
             result.reference.append(runner.run(reference))
         else:
             result.reference.append(runner.run(reference))
             result.subject.append(runner.run(subject))
-        if index == 0 and budget is not None:
+        if len(result.subject) == 1 and budget is not None:
             per_pair = result.subject[0].seconds + result.reference[0].seconds
             pairs = max(3, min(pairs, int(budget // per_pair)))
     return result
@@ -358,7 +358,7 @@ class Context:
         args = ["export", "--format", "json", "--output", str(target), "--force"]
         if book is not None:
             args += ["--facts", str(book)]
-        self.runner.verify(self.jlp_command("jlp export", *args, env={"JLP_CACHE_DIR": str(cache)}))
+        self.runner.verify(self.jlp_command("jlp export", *args, env=cache_env(cache)))
 
 
 def find_jlp() -> tuple[str, ...]:
@@ -370,6 +370,15 @@ def find_jlp() -> tuple[str, ...]:
     return (sys.executable, "-m", "jlp_cli")
 
 
+def cache_env(directory: Path) -> dict[str, str]:
+    """Point jlp's cache into ``directory`` the way a user's is found: through
+    XDG_CACHE_HOME, so that the code that locates the default cache is
+    measured too. Elsewhere than Linux, JLP_CACHE_DIR (see main's note)."""
+    if sys.platform.startswith("linux"):
+        return {"XDG_CACHE_HOME": str(directory)}
+    return {"JLP_CACHE_DIR": str(directory)}
+
+
 def base_environment() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYTHONDONTWRITEBYTECODE", "NO_COLOR", "FORCE_COLOR", "COLUMNS")
@@ -378,58 +387,63 @@ def base_environment() -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True)
+class Case:
+    """A default-book case: a jlp command, its reference and its targets."""
+
+    name: str
+    command: Command
+    reference: Command
+    limit: float  # at most this many times the reference
+    peers: tuple[str, ...] = ()  # also compared with these: yq (must be faster), jq (shown)
+
+
 def default_book(ctx: Context) -> None:
     """The six cases of the issue on the shipped book, with a warm cache."""
     s = ctx.settings
     cache = CACHES / "default"
-    warm = {"JLP_CACHE_DIR": str(cache)}
     json_book = BOOKS / "default.json"
-    ctx.export_json(None, json_book, cache)  # also builds the warm store
+    ctx.export_json(None, json_book, cache)  # also builds the store the cases read
     ids = {fact["id"] for fact in json.loads(json_book.read_text(encoding="utf-8"))["facts"]}
     from jlp_cli.source import packaged_facts
 
-    yaml_book = packaged_facts()
+    peers = {peer.label: peer for peer in ctx.peers(packaged_facts(), json_book)}
     baseline = ctx.baseline()
-    completion_env = {"COMP_CWORD": "2", "COMP_WORDS": f"jlp show {COMPLETE_PREFIX}"}
-    # (case, command, target vs the baseline, compared with yq too)
-    cases = [
-        (f"search {QUERY} --format json", ctx.jlp_command("search", "search", QUERY, "--format", "json",
-                                                          env=warm, check=json_records), 1.2, True),
-        ("search qingneng --format json", ctx.jlp_command("search", "search", "qingneng", "--format", "json",
-                                                          env=warm, check=json_records), 1.2, True),
-        (f"show {SHOW_ID} --format json", ctx.jlp_command("show", "show", SHOW_ID, "--format", "json",
-                                                          env=warm, check=json_records), 1.2, True),
-        # In a pipe jlp prints plain lines; --format table asks for what a terminal shows.
-        (f"section {SECTION_ID} --format table, FORCE_COLOR=1",
-         ctx.jlp_command("section", "section", SECTION_ID, "--format", "table", env={**warm, "FORCE_COLOR": "1"},
-                         check=coloured), 1.4, False),
-        ("facts --format tsv", ctx.jlp_command("facts", "facts", "--format", "tsv", env=warm, check=several_lines),
-         1.2, True),
-        (f"Tab completion: jlp show {COMPLETE_PREFIX}",
-         ctx.jlp_command("complete", env={**warm, **completion_env, "_JLP_COMPLETE": "complete_bash"},
-                         check=completes_ids(ids, COMPLETE_PREFIX)), 1.2, False),
-    ]
     baseline_completion = Command(
         "Typer baseline completion", (sys.executable, str(HERE / "baseline_app.py")),
         (("_BASELINE_COMPLETE", "complete_bash"), ("COMP_WORDS", f"baseline {COMPLETE_PREFIX}"), ("COMP_CWORD", "1")),
         check=lambda out: None if out.strip() else "printed no completions")
-    peers = ctx.peers(yaml_book, json_book)
-    for command in [baseline, baseline_completion, *peers]:
+    warm = cache_env(cache)
+
+    def jlp(*args: str, check, **env: str) -> Command:
+        return ctx.jlp_command(args[0] if args else "completion", *args, env={**warm, **env}, check=check)
+
+    completion = {"_JLP_COMPLETE": "complete_bash", "COMP_WORDS": f"jlp show {COMPLETE_PREFIX}", "COMP_CWORD": "2"}
+    cases = [
+        Case(f"search {QUERY} --format json", jlp("search", QUERY, "--format", "json", check=json_records),
+             baseline, 1.2, ("yq", "jq")),
+        Case("search qingneng --format json", jlp("search", "qingneng", "--format", "json", check=json_records),
+             baseline, 1.2, ("yq",)),
+        Case(f"show {SHOW_ID} --format json", jlp("show", SHOW_ID, "--format", "json", check=json_records),
+             baseline, 1.2, ("yq",)),
+        # In a pipe jlp prints plain lines; --format table asks for what a terminal shows.
+        Case(f"section {SECTION_ID} --format table, FORCE_COLOR=1",
+             jlp("section", SECTION_ID, "--format", "table", check=coloured, FORCE_COLOR="1"), baseline, 1.4),
+        Case("facts --format tsv", jlp("facts", "--format", "tsv", check=several_lines), baseline, 1.2, ("yq",)),
+        Case(f"Tab completion: jlp show {COMPLETE_PREFIX}",
+             jlp(check=completes_ids(ids, COMPLETE_PREFIX), **completion), baseline_completion, 1.2),
+    ]
+    for command in [baseline, baseline_completion, *peers.values()]:
         ctx.runner.verify(command)
-    for case, command, limit, machine in cases:
-        progress(f"default book: {case}")
-        ctx.runner.verify(command)
-        reference = baseline_completion if "_JLP_COMPLETE" in dict(command.env) else baseline
-        pairs = measure_pairs(ctx.runner, command, reference, s.pairs, s.warmup)
-        ctx.rows.append(pair_row(case, pairs, reference.label, Target(limit, f"≤ {limit}×")))
-        if not machine:
-            continue
-        for peer in peers:
-            if peer.label == "jq" and not case.startswith("search " + QUERY):
-                continue  # the issue's target is against yq; jq is shown for the equivalent query
+    for case in cases:
+        progress(f"default book: {case.name}")
+        ctx.runner.verify(case.command)
+        pairs = measure_pairs(ctx.runner, case.command, case.reference, s.pairs, s.warmup)
+        ctx.rows.append(pair_row(case.name, pairs, case.reference.label, Target(case.limit, f"≤ {case.limit}×")))
+        for peer in (peers[name] for name in case.peers if name in peers):
             target = Target(1.0, "< 1× (faster)", strict=True) if peer.label == "yq" else None
-            pairs = measure_pairs(ctx.runner, command, peer, s.pairs, s.warmup, s.peer_budget)
-            ctx.rows.append(pair_row(case, pairs, peer.label, target))
+            pairs = measure_pairs(ctx.runner, case.command, peer, s.pairs, s.warmup, s.peer_budget)
+            ctx.rows.append(pair_row(case.name, pairs, peer.label, target))
 
 
 def book_digest() -> str:
@@ -479,7 +493,7 @@ def synthetic(ctx: Context, n: int) -> None:
         cold_dirs[i].mkdir(parents=True)
 
     cold = lambda i: ctx.jlp_command("cold search", "search", QUERY, "--format", "json", *facts,  # noqa: E731
-                                     env={"JLP_CACHE_DIR": str(cold_dirs[i])})
+                                     env=cache_env(cold_dirs[i]))
     samples = repeat(ctx.runner, cold, s.runs, s.build_budget, before=empty)
     seconds = statistics.median(x.seconds for x in samples)
     ctx.rows.append(value_row(f"cold search {QUERY} --format json (store built), {label}", seconds,
@@ -495,7 +509,7 @@ def synthetic(ctx: Context, n: int) -> None:
 
     progress(f"{label}: warm search against the Typer baseline")
     warm = ctx.jlp_command("warm search", "search", QUERY, "--format", "json", *facts,
-                           env={"JLP_CACHE_DIR": str(warm_cache)}, check=json_records)
+                           env=cache_env(warm_cache), check=json_records)
     ctx.runner.verify(warm)
     pairs = measure_pairs(ctx.runner, warm, ctx.baseline(), s.pairs, s.warmup)
     ctx.rows.append(pair_row(f"warm search {QUERY} --format json, {label}", pairs, "Typer baseline",
@@ -513,6 +527,18 @@ def synthetic(ctx: Context, n: int) -> None:
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def source_fingerprint() -> tuple[Path, str]:
+    """The jlp_cli package being measured and a hash of its sources, to tell
+    whether the code changed while the benchmark ran."""
+    import jlp_cli
+
+    package = Path(jlp_cli.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return package, digest.hexdigest()[:12]
+
+
 def versions(ctx: Context) -> list[str]:
     def tool_version(name: str) -> str:
         path = ctx.tools.get(name)
@@ -527,7 +553,7 @@ def versions(ctx: Context) -> list[str]:
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}",
         f"- Python {platform.python_version()}, jlp {metadata.version('jlp-cli')}, "
         f"Typer {metadata.version('typer')}, yq: {tool_version('yq')}, jq: {tool_version('jq')}",
-        f"- jlp: `{' '.join(ctx.jlp)}`",
+        f"- jlp: `{' '.join(ctx.jlp)}`, code in `{source_fingerprint()[0]}` (sources {source_fingerprint()[1]})",
         f"- settings: {ctx.settings.pairs} pairs after {ctx.settings.warmup} warm-up runs of each; "
         f"peers within {ctx.settings.peer_budget:.0f} s each (at least 3 pairs); up to {ctx.settings.runs} "
         f"cold builds and validations per book within {ctx.settings.build_budget:.0f} s",
@@ -571,9 +597,12 @@ def main(argv: list[str] | None = None) -> int:
             ctx.notes.append(f"{name} is not installed: its comparisons are skipped")
     if tools["yq"] and not tools["jq"]:
         ctx.notes.append("yq needs jq: its comparisons are skipped")
+    if not sys.platform.startswith("linux"):
+        ctx.notes.append("not Linux: the cache is set with JLP_CACHE_DIR, so finding the default cache is not measured")
     if settings.pairs < 15:
         ctx.notes.append(f"a quick run: {settings.pairs} pairs per comparison (the issue asks for at least 15)")
     started = time.perf_counter()
+    fingerprint = source_fingerprint()
     try:
         default_book(ctx)
         for n in settings.sizes:
@@ -584,6 +613,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(CACHES, ignore_errors=True)
     elapsed = time.perf_counter() - started
+    if source_fingerprint() != fingerprint:
+        ctx.notes.append("the jlp_cli sources changed during the run: the results mix two versions of the code")
     table = markdown(ctx.rows)
     failed = sum(row.result == "**FAIL**" for row in ctx.rows)
     summary = f"{failed} of {sum(row.result != 'info' for row in ctx.rows)} targets failed; run took {elapsed / 60:.1f} min."
