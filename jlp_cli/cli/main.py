@@ -10,11 +10,14 @@ import os
 import sqlite3
 import sys
 
+from typer import Abort, Exit
 from typer.core import TyperGroup
 
-try:
+try:  # Typer 0.26–0.28 carry their own copy of Click
+    from typer._click.exceptions import ClickException
     from typer._click.exceptions import UsageError as ClickUsageError
 except ImportError:  # a Typer that uses Click itself
+    from click.exceptions import ClickException  # type: ignore[no-redef]
     from click.exceptions import UsageError as ClickUsageError  # type: ignore[no-redef]
 
 from ..errors import ExitStatus, JlpError, OutputClosed
@@ -34,16 +37,6 @@ def _say(message: str, hint: str | None = None) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
-
-
-def _click_exceptions():
-    import typer
-
-    try:
-        from typer._click.exceptions import ClickException
-    except ImportError:  # a Typer that uses Click itself
-        from click.exceptions import ClickException  # type: ignore[no-redef]
-    return typer.Exit, typer.Abort, ClickException
 
 
 
@@ -138,7 +131,6 @@ _QUIET = (OutputClosed, BrokenPipeError)
 
 def _report(error: Exception) -> int:
     """Say what went wrong in one sentence and a hint; return the status."""
-    Exit, Abort, ClickException = _click_exceptions()
     if isinstance(error, JlpError):
         _say(error.message, error.hint)
         return error.status
