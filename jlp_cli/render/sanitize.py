@@ -11,16 +11,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_COMBINING = 3
 
 # C0 and C1 controls and DEL; format characters (Cf: bidi overrides and
 # isolates, zero-width joiners and spaces, BOM, …); line and paragraph
 # separators; lone surrogates.
-_UNSAFE = re.compile(
+_UNSAFE_CHARACTERS = (
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e"
-    "\u2060-\u206f\u3164\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]"
-)
+    "\u2060-\u206f\u3164\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]")
+
+
+@lru_cache(maxsize=1)
+def _unsafe() -> re.Pattern:
+    # Compiled on first use: the class spans surrogates and astral planes and
+    # takes a millisecond to compile, which the JSON path never needs.
+    return re.compile(_UNSAFE_CHARACTERS)
+
+
 _LINE_BREAKS = re.compile("[\t\n\r]")
 
 
@@ -54,7 +63,7 @@ def for_terminal(text: str, single_line: bool = False) -> str:
         text = str(text)
     if single_line:
         text = _LINE_BREAKS.sub(lambda m: {"\t": "\\t", "\n": "\\n", "\r": "\\r"}[m.group()], text)
-    text = _UNSAFE.sub(lambda m: _visible(m.group()), text)
+    text = _unsafe().sub(lambda m: _visible(m.group()), text)
     return _limit_combining(text)
 
 

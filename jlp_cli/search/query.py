@@ -89,16 +89,28 @@ def synonym_key(text: str) -> str:
     return " ".join(stem(t.text) for t in tokenize(fold_text(text)))
 
 
-@lru_cache(maxsize=1)
-def synonyms() -> dict[str, tuple[str, ...]]:
-    """Synonyms by ``synonym_key``; built on first use, not at import."""
+def _has_latin(text: str) -> bool:
+    return any(c.isascii() and c.isalpha() for c in text)
+
+
+@lru_cache(maxsize=2)
+def _synonym_table(latin: bool) -> dict[str, tuple[str, ...]]:
     table: dict[str, tuple[str, ...]] = {}
     for group in SYNONYM_GROUPS:
         for member in group:
+            if _has_latin(member) and not latin:
+                continue
             others = tuple(m for m in group if m != member)
             key = synonym_key(member)
             table[key] = tuple(dict.fromkeys(table.get(key, ()) + others))
     return table
+
+
+def synonyms_of(text: str) -> tuple[str, ...]:
+    """The curated synonyms of ``text``. Built on first use; a query without
+    Latin letters never needs the English keys, nor the stemmer that makes them."""
+    key = synonym_key(text)
+    return _synonym_table(_has_latin(key)).get(key, ())
 
 
 
@@ -235,7 +247,7 @@ def _piece_forms(tokens: list[Token], pinyin_text: str, known_word, similar_word
         return forms
     pinyin = _pinyin_forms(pinyin_text) if len(words) == 1 else []
     forms.extend(pinyin)
-    for alternative in synonyms().get(synonym_key(" ".join(words)), ()):
+    for alternative in synonyms_of(" ".join(words)):
         forms.extend(_phrase_forms(alternative))
     if len(words) == 1:
         word = words[0]
@@ -308,6 +320,6 @@ def _whole_forms(groups: list[list[Token]], folded_v: str) -> list[Form]:
     letters = [pinyin_letters(w) for w in words]
     if all(len(g) == 1 for g in groups) and all(w.isascii() and w.isalpha() for w in letters):
         forms.extend(f for f in _pinyin_forms("".join(letters)) if f.kind.startswith("pinyin"))
-    for alternative in synonyms().get(synonym_key(" ".join(t.text for g in groups for t in g)), ()):
+    for alternative in synonyms_of(" ".join(t.text for g in groups for t in g)):
         forms.extend(_phrase_forms(alternative))
     return list(dict.fromkeys(forms))
