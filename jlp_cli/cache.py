@@ -25,10 +25,6 @@ from .errors import DataError
 from .store import STORE_VERSION, FactStore, build
 
 
-class StoreCorrupt(Exception):
-    """A store failed while being read; the caller may rebuild and retry."""
-
-
 def cache_dir() -> Path | None:
     explicit = os.environ.get("JLP_CACHE_DIR")
     if explicit:

@@ -85,6 +85,3 @@ class DataError(JlpError):
             message += f" ({first.where()})"
         hint = first.hint or "run 'jlp validate' for the full report"
         super().__init__(message, hint)
-
-    def with_source(self, source: str) -> "DataError":
-        return DataError(self.problems, source)

@@ -18,8 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .vocabulary import ENTITY_TYPES, FACT_KINDS, ID_PATTERN, PERIOD_PATTERN
 
-SCHEMA_VERSION = 1
-
 FactKind = Literal[FACT_KINDS]  # type: ignore[valid-type]
 EntityType = Literal[ENTITY_TYPES]  # type: ignore[valid-type]
 

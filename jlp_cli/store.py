@@ -222,9 +222,6 @@ class FactStore:
         found = {e["id"]: e for e in self._json_in("entities", "id", ids)}
         return [found[i] for i in ids if i in found]
 
-    def entity_types(self) -> list[str]:
-        return [t for (t,) in self.con.execute("SELECT DISTINCT type FROM entities ORDER BY type")]
-
     def related_entities(self, entity_id: str) -> list[tuple[str, int]]:
         """Entities that share facts with ``entity_id``, most shared first."""
         rows = self.con.execute(
@@ -276,9 +273,6 @@ class FactStore:
         where, params = self.filter_sql(**filters)
         for (text,) in self.con.execute(f"SELECT json FROM facts f WHERE {where} ORDER BY f.rowid", params):
             yield _loads(text)
-
-    def kinds(self) -> list[str]:
-        return [k for (k,) in self.con.execute("SELECT DISTINCT kind FROM facts ORDER BY kind")]
 
     def tags(self) -> list[tuple[str, int]]:
         return list(self.con.execute("SELECT tag, count(*) FROM fact_tags GROUP BY tag ORDER BY tag"))

@@ -1,13 +1,11 @@
-"""Load and validate a facts file in full: the path ``jlp validate`` and the
+"""Validate a facts document in full: the path ``jlp validate`` and the
 store builder share."""
 
 from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from pathlib import Path
 
-from . import source as source_file
 from .checks import check
 from .errors import DataError
 from .yamlread import parse
@@ -35,12 +33,3 @@ def validate_text(text: str, source_text: str | None = None):
         except DataError as exc:
             return None, exc.problems
         return check(document, source_text)
-
-
-def load_book(path: Path):
-    """The validated FactBook at ``path``, or DataError with every problem."""
-    text = source_file.read_text(path)
-    book, problems = validate_text(text)
-    if problems:
-        raise DataError(problems, source=str(path))
-    return book
