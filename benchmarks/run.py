@@ -11,7 +11,8 @@ What is measured
 Whole processes, started the way a user starts them: the ``jlp`` console
 script installed next to ``sys.executable`` (``python -m jlp_cli`` only if
 there is none), timed with ``time.perf_counter()`` from spawn to exit, with
-output to /dev/null. A child's peak memory is its ``ru_maxrss`` from
+output to /dev/null (on a Unix: children are reaped with ``os.wait4``). A
+child's peak memory is its ``ru_maxrss`` from
 ``os.wait4``. Each command of the default book is run once with its output
 captured and checked first (valid JSON, colour codes, fact ids from
 completion, …), and every timed run must exit 0, so a broken command fails the
@@ -142,9 +143,9 @@ class Runner:
                                  f"(the timeout is {self.timeout:.0f} s)")
         if process.returncode != 0:
             raise BenchmarkError(f"{command.label}: exit status {process.returncode}")
-        return Sample(seconds, usage.ru_maxrss * 1024)  # Linux reports KiB
+        return Sample(seconds, usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024))  # KiB but on macOS
 
-    def verify(self, command: Command) -> str:
+    def verify(self, command: Command) -> None:
         """Run once with output captured; fail unless it exits 0 and passes its check."""
         result = subprocess.run(command.argv, env=self.env(command), stdin=subprocess.DEVNULL,
                                 capture_output=True, text=True, timeout=self.timeout)
@@ -153,7 +154,6 @@ class Runner:
         problem = command.check(result.stdout) if command.check else None
         if problem:
             raise BenchmarkError(f"{command.label}: {problem}")
-        return result.stdout
 
 
 def progress(message: str) -> None:
@@ -214,7 +214,7 @@ def repeat(runner: Runner, make: Callable[[int], Command], runs: int, budget: fl
     while len(samples) < runs:
         before(len(samples))
         samples.append(runner.run(make(len(samples))))
-        if samples and sum(s.seconds for s in samples) / len(samples) * (len(samples) + 1) > budget:
+        if sum(s.seconds for s in samples) / len(samples) * (len(samples) + 1) > budget:
             break
     return samples
 
@@ -271,7 +271,7 @@ def mib_text(size: int) -> str:
 def pair_row(case: str, pairs: Pairs, reference: str, target: Target | None) -> Row:
     return Row(case, seconds_text(pairs.subject_median), reference, seconds_text(pairs.reference_median),
                f"{pairs.ratio:.2f}×", target.text if target else "—", verdict(target, pairs.ratio),
-               f"{len(pairs.subject)} pairs")
+               f"{len(pairs.subject)} pair" if len(pairs.subject) == 1 else f"{len(pairs.subject)} pairs")
 
 
 def value_row(case: str, value: float, text: str, target: Target | None, n: str) -> Row:
@@ -548,7 +548,7 @@ def versions(ctx: Context) -> list[str]:
         return (result.stdout or result.stderr).strip().splitlines()[0] if result.returncode == 0 else "?"
 
     return [
-        f"- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"- finished: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
         f"- machine: {platform.platform()}, {os.cpu_count()} CPUs, load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}",
         f"- Python {platform.python_version()}, jlp {metadata.version('jlp-cli')}, "

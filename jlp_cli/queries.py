@@ -8,7 +8,6 @@ cannot be right) or ``NotFound`` (a lookup that found nothing).
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterator
 
 from .errors import NotFound, UsageError
@@ -19,6 +18,8 @@ FIGURE_SORTS = tuple(FactStore.FIGURE_ORDER)
 
 
 def _suggest(word: str, choices: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)
     if close:
         return "did you mean " + " or ".join(repr(c) for c in close) + "?"
@@ -112,6 +113,8 @@ def fact(store: FactStore, fact_id: str) -> dict:
         raise NotFound(f"{fact_id!r} is the start of several fact ids",
                        hint="it could be " + ", ".join(candidates[:6]))
     nearby = store.fact_ids(wanted[:2])
+    import difflib
+
     close = difflib.get_close_matches(wanted, nearby, n=3, cutoff=0.6)
     hint = ("did you mean " + " or ".join(repr(c) for c in close) + "?") if close else \
         f"list the ids with 'jlp facts', or try 'jlp search {wanted}'"

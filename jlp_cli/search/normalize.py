@@ -66,7 +66,7 @@ def t2s_table() -> dict[str, str]:
     ``scripts/build_t2s.py``)."""
     raw = (Path(__file__).resolve().parent.parent / "data" / "t2s.txt").read_text(encoding="utf-8")
     pairs = raw.replace("\n", "")
-    return {pairs[i]: pairs[i + 1] for i in range(0, len(pairs) - 1, 2)}
+    return dict(zip(pairs[0::2], pairs[1::2]))
 
 
 def fold_char(char: str) -> str:
