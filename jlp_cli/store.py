@@ -237,13 +237,12 @@ class FactStore:
         return _loads(row[0]) if row else None
 
     def facts_by_rowids(self, rowids: list[int]) -> dict[int, dict]:
-        out: dict[int, dict] = {}
-        for start in range(0, len(rowids), 500):
-            chunk = rowids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for rowid, text in self.con.execute(f"SELECT rowid, json FROM facts WHERE rowid IN ({marks})", chunk):
-                out[rowid] = _loads(text)
-        return out
+        return {rowid: _loads(text) for rowid, text in self._rows_in("SELECT rowid, json FROM facts", "rowid", rowids)}
+
+    def index_rows(self, rowids: list[int], columns: tuple[str, ...]) -> dict[int, dict[str, str]]:
+        """The search index's token columns of some facts, by rowid."""
+        sql = f"SELECT rowid, {', '.join(columns)} FROM fts"
+        return {row[0]: dict(zip(columns, row[1:])) for row in self._rows_in(sql, "rowid", rowids)}
 
     def fact_ids(self, prefix: str = "", limit: int = 200) -> list[str]:
         # Range scan on the unique index: fast for completion at any size.
@@ -308,10 +307,12 @@ class FactStore:
 
     # -- helpers ------------------------------------------------------------
     def _json_in(self, table: str, column: str, values: list[str]) -> list[dict]:
-        out = []
+        return [_loads(j) for (j,) in self._rows_in(f"SELECT json FROM {table}", column, values)]
+
+    def _rows_in(self, select: str, column: str, values: list) -> Iterator[tuple]:
+        """Rows of ``select … WHERE column IN (values)``, in chunks that stay
+        below SQLite's limit on bound parameters."""
         for start in range(0, len(values), 500):
             chunk = values[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            out.extend(_loads(j) for (j,) in self.con.execute(
-                f"SELECT json FROM {table} WHERE {column} IN ({marks})", chunk))
-        return out
+            yield from self.con.execute(f"{select} WHERE {column} IN ({marks})", chunk)

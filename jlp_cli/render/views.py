@@ -15,26 +15,22 @@ TEXT = Column("text", "text", bilingual=True)
 ID = Column("id", "id", wrap=False, style="cyan")
 
 
-def number(value) -> str:
-    return cell(value)
-
-
 def figure_value(figure: dict) -> str:
     """The number as the article gives it: 10.6, 50–90, 1+8."""
     if figure.get("components"):
-        return "+".join(number(c) for c in figure["components"])
-    text = number(figure.get("value"))
+        return "+".join(cell(c) for c in figure["components"])
+    text = cell(figure.get("value"))
     if figure.get("value_end") is not None:
-        text += "–" + number(figure["value_end"])
+        text += "–" + cell(figure["value_end"])
     return text
 
 
 def figure_base(figure: dict) -> str:
     if figure.get("value_base") is None:
         return ""
-    text = number(figure["value_base"])
+    text = cell(figure["value_base"])
     if figure.get("value_base_end") is not None:
-        text += "–" + number(figure["value_base_end"])
+        text += "–" + cell(figure["value_base_end"])
     return text
 
 

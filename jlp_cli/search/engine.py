@@ -138,7 +138,7 @@ def search(store: FactStore, text: str, limit: int | None = 20, **filters) -> li
         return []
     rowids = [rowid for rowid, _rank in ranked]
     facts = store.facts_by_rowids(rowids)
-    columns = _index_columns(store, rowids)
+    columns = store.index_rows(rowids, COLUMNS)
     named = _named_entities(store, query)
     best = max(-rank for _rowid, rank in ranked)
     hits = [_rank(query, facts[rowid], -rank / best if best > 0 else 0.0, columns[rowid], named)
@@ -149,18 +149,6 @@ def search(store: FactStore, text: str, limit: int | None = 20, **filters) -> li
 
 def bm25_weights() -> str:
     return ", ".join(str(WEIGHTS[c]) for c in COLUMNS)
-
-
-def _index_columns(store: FactStore, rowids: list[int]) -> dict[int, dict[str, str]]:
-    """The index tokens of some facts, by rowid."""
-    out: dict[int, dict[str, str]] = {}
-    for start in range(0, len(rowids), 500):
-        chunk = rowids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT rowid, {', '.join(COLUMNS)} FROM fts WHERE rowid IN ({marks})"
-        for row in store.con.execute(sql, chunk):
-            out[row[0]] = dict(zip(COLUMNS, row[1:]))
-    return out
 
 
 def _named_entities(store: FactStore, query: Query) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
