@@ -18,7 +18,7 @@ import sqlite3
 from typing import Iterable, Iterator
 
 #: Bump when the layout or the tokens change: old stores are then rebuilt.
-STORE_VERSION = 7
+STORE_VERSION = 8
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -78,11 +78,12 @@ def period_bounds(period: str) -> tuple[str, str]:
 
 def build(book: dict, connection: sqlite3.Connection, sha256: str, source: str) -> None:
     """Write ``book`` (the validated model as plain data) into an empty database."""
-    from .search.index import COLUMNS, FTS_SCHEMA, Indexer
+    from .search.index import COLUMNS, FTS_SCHEMA, RANK, Indexer
 
     con = connection
     con.executescript(SCHEMA)
     con.execute(FTS_SCHEMA)
+    con.execute("INSERT INTO fts(fts, rank) VALUES ('rank', ?)", (RANK,))
     insert_fts = f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
     facts = book["facts"]
     counts_by_section: dict[str, int] = {}

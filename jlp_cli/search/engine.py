@@ -28,11 +28,6 @@ from .index import COLUMNS
 from .normalize import char_tokens, fold, fold_text, stem, tokenize
 from .query import Form, Query, parse
 
-#: BM25 column weights: which matches pick the candidates. ``names`` is low
-#: because it repeats every name in several forms (zh, en, pinyin, initials),
-#: which would outweigh what the fact's own text says.
-WEIGHTS = {"zh": 10.0, "quote": 4.0, "en": 8.0, "names": 2.0, "py": 6.0, "py_alt": 0.5, "ini": 4.0,
-           "chars": 1.0}
 #: How much a match in each column says about the fact: its own text most,
 #: then its pinyin, its source quote, its entities' names; a rare reading of a
 #: character (重 as zhong in 重庆) or a cut number (6 of 10.6) least.
@@ -126,7 +121,9 @@ def search(store: FactStore, text: str, limit: int | None = 20, **filters) -> li
     # Rank first, with only the rowid and the score in the sorter; read the
     # index columns of the candidates alone afterwards. Without filters the
     # join with facts is skipped too: on 100,000 facts that halves the query.
-    sql = f"SELECT fts.rowid, bm25(fts, {bm25_weights()}) AS rank FROM fts "
+    # ``rank`` is BM25 with the column weights the store was built with
+    # (index.RANK); a configured rank is cheaper than calling bm25() here.
+    sql = "SELECT fts.rowid, fts.rank FROM fts "
     if where != "1":
         sql += f"JOIN facts f ON f.rowid = fts.rowid WHERE fts MATCH ? AND {where} ORDER BY rank"
     else:
@@ -145,10 +142,6 @@ def search(store: FactStore, text: str, limit: int | None = 20, **filters) -> li
             for rowid, rank in ranked]
     hits.sort(key=lambda h: (-h.score, h.fact["id"]))
     return hits[:limit] if limit else hits
-
-
-def bm25_weights() -> str:
-    return ", ".join(str(WEIGHTS[c]) for c in COLUMNS)
 
 
 def _named_entities(store: FactStore, query: Query) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:

@@ -5,7 +5,7 @@ the query path never loads. Every column is a space-separated list of tokens
 that ``normalize`` also produces for queries, so SQLite's FTS5 (with a plain
 unicode61 tokenizer that keeps '.') matches them exactly.
 
-Columns (their weights live in ``engine.WEIGHTS``):
+Columns (their BM25 weights are ``WEIGHTS``):
 
 * ``zh``     folded Chinese text, one token per character, numbers whole
 * ``quote``  the verbatim quote, tokenised the same way
@@ -31,6 +31,14 @@ COLUMNS = ("zh", "quote", "en", "names", "py", "py_alt", "ini", "chars")
 #: prefix (chongq → chong q*), which FTS5 answers from the term list anyway.
 FTS_SCHEMA = (f"CREATE VIRTUAL TABLE fts USING fts5({', '.join(COLUMNS)}, "
               "tokenize = \"unicode61 remove_diacritics 0 tokenchars '.'\")")
+#: BM25 column weights: which matches pick the candidates. ``names`` is low
+#: because it repeats every name in several forms (zh, en, pinyin, initials),
+#: which would outweigh what the fact's own text says.
+WEIGHTS = {"zh": 10.0, "quote": 4.0, "en": 8.0, "names": 2.0, "py": 6.0, "py_alt": 0.5, "ini": 4.0,
+           "chars": 1.0}
+#: The fts table's rank, configured once when the store is built, so that
+#: ``ORDER BY rank`` sorts by weighted BM25 without a bm25() call per row.
+RANK = f"bm25({', '.join(str(WEIGHTS[c]) for c in COLUMNS)})"
 #: Put between the parts of a column so that a phrase never runs from one
 #: name into the next. One token for FTS5 ('.' is a token character), but
 #: never one of a query's: ``tokenize`` keeps a '.' only between digits.
