@@ -167,27 +167,41 @@ def _cross_checks(records: dict, references: tuple[set, set], document: YamlDocu
 
 
 def _figure_checks(document: YamlDocument, index: int, fact):
+    for path, message, hint in figure_problems(fact):
+        yield _problem(document, ("facts", index) + path, message, hint=hint)
+
+
+def figure_problems(fact):
+    """(path within the fact, message, hint) of each figure that does not
+    match the fact's quote; shared with the streaming reader."""
     quote = squash(fact.quote)
     for position, figure in enumerate(fact.figures):
-        path = ("facts", index, "figures", position)
+        path = ("figures", position)
         if squash(figure.as_written) not in quote:
-            yield _problem(document, path + ("as_written",),
-                           f"the figure {figure.as_written!r} is not in the fact's quote")
+            yield (path + ("as_written",), f"the figure {figure.as_written!r} is not in the fact's quote", None)
         numbers = [n for n in (figure.value, figure.value_end, *figure.components) if n is not None]
         if not numbers:
-            yield _problem(document, path + ("value",), "the figure has no value",
-                           hint="give 'value', or 'components' for an expression such as 1+8")
+            yield (path + ("value",), "the figure has no value",
+                   "give 'value', or 'components' for an expression such as 1+8")
         for number in numbers:
             if not number_in_text(number, figure.as_written):
-                yield _problem(document, path + ("value",),
-                               f"the number {format_number(number)} is not in {figure.as_written!r}",
-                               hint="'value' is the number as the article writes it")
+                yield (path + ("value",), f"the number {format_number(number)} is not in {figure.as_written!r}",
+                       "'value' is the number as the article writes it")
+
+
+def source_haystack(source_text: str) -> str:
+    """The source text as quotes are looked up in it."""
+    return squash(unicodedata.normalize("NFC", source_text))
+
+
+def quote_in_source(quote: str, haystack: str) -> bool:
+    return squash(unicodedata.normalize("NFC", quote)) in haystack
 
 
 def _source_checks(facts: list, document: YamlDocument, source_text: str):
-    source = squash(unicodedata.normalize("NFC", source_text))
+    source = source_haystack(source_text)
     for index, fact in facts:
-        if squash(unicodedata.normalize("NFC", fact.quote)) not in source:
+        if not quote_in_source(fact.quote, source):
             yield _problem(document, ("facts", index, "quote"), "the quote is not in the source text",
                            hint="copy the span verbatim from the article (whitespace may differ)")
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from ..errors import DataError, UsageError
 from ..render import views
-from ..source import decode, locate, read_bytes, read_text
+from ..source import locate, read_text
 from .output import Output
 
 
 def run_validate(out: Output, source: str | None) -> None:
-    from ..validate import validate_text
+    from ..validate import validate_file
 
     path = locate(out.facts_path)
     source_text = None
@@ -21,19 +21,18 @@ def run_validate(out: Output, source: str | None) -> None:
             source_text = read_text(Path(source))
         except DataError as exc:
             raise UsageError(f"the --source text {exc.message}", hint=exc.hint) from None
-    text = decode(read_bytes(path), path)
-    book, problems = validate_text(text, source_text)
+    fact_count, problems = validate_file(path, source_text)
     report = {
         "file": str(path),
         "valid": not problems,
-        "fact_count": len(book.facts) if book else None,
+        "fact_count": fact_count,
         "problems": [p.as_dict() for p in problems],
     }
     out.emit(views.validation(report))
     if problems:
         raise DataError(problems, source=str(path))
     checked = " and every quote against the source" if source_text is not None else ""
-    print(f"{path}: {len(book.facts)} facts, no problems{checked}.", file=sys.stderr)
+    print(f"{path}: {fact_count} facts, no problems{checked}.", file=sys.stderr)
 
 
 def print_schema(fmt: str) -> None:

@@ -1,0 +1,222 @@
+"""Big books are read as a stream of events, one fact at a time. Whatever the
+stream reader accepts must come out exactly as the full reader has it, and
+whatever it refuses must still be reported as the full reader reports it."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from jlp_cli.bookstream import read as read_book
+from jlp_cli.cache import open_store
+from jlp_cli.cli.app import app
+from jlp_cli.errors import DataError
+from jlp_cli.validate import validate_file, validate_text
+from jlp_cli.yamlread import parse
+from jlp_cli.yamlstream import Unsupported, c_parser_available, top_level
+
+from .conftest import MINI, SHIPPED
+
+pytestmark = pytest.mark.skipif(not c_parser_available(), reason="PyYAML without its C extension")
+
+GOOD = MINI.read_text(encoding="utf-8")
+
+
+def streamed(text: str) -> dict:
+    out = {}
+    for key, value in top_level(text, "facts"):
+        out[key] = value if isinstance(value, list) or key != "facts" or isinstance(value, dict) \
+            else list(value)
+    return out
+
+
+def same(a, b) -> bool:
+    """Equal, of the same types all the way down (1 is not True, nor 1.0),
+    with keys in the same order."""
+    return repr(a) == repr(b)
+
+
+def book_through_stream(text: str, source_text: str | None = None) -> tuple[dict, list]:
+    book = read_book(text, source_text)
+    return book.head, list(book.facts)
+
+
+@pytest.mark.parametrize("path", [SHIPPED, MINI], ids=["shipped", "mini"])
+def test_the_books_read_the_same_as_with_the_full_reader(path):
+    text = path.read_text(encoding="utf-8")
+    assert same(streamed(text), parse(text).data)
+    head, facts = book_through_stream(text)
+    book, problems = validate_text(text)
+    assert problems == []
+    assert same({**head, "facts": facts}, book.model_dump(mode="json"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",
+        "a: !!str 1\n",
+        "base: &b {x: 1}\nc:\n  <<: *b\n",
+        "a: 1\na: 2\n",
+        "a: {b: 1, b: 2}\n",
+        "? [a]\n: 1\n",
+        "a: 1\n---\nb: 2\n",
+        "- a\n",
+        "",
+        "a: =\n",
+        "a: [1\n",
+        "a: " + "[" * 80 + "]" * 80 + "\n",
+        "~: 1\n",
+    ],
+    ids=["alias", "tag", "merge", "dup", "nested-dup", "complex-key", "two-docs", "list", "empty", "value-tag",
+         "error", "deep", "null-key"],
+)
+def test_what_only_the_full_reader_takes_is_left_to_it(text):
+    with pytest.raises(Unsupported):
+        streamed(text)
+
+
+scalars = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+           | st.sampled_from(["yes", "No", "0x1F", "017", "1_000", "0b101", "1:30", "-.inf", ".NaN", "1e3", "1.5e+3",
+                              "2024-01-02", "2001-12-14t21:59:43.10-05:00", "~", "null", "", "<<", "=", "+1", "0o7",
+                              "0.", "-0", "190:20:30.15", "'x'", "\"y\"", "- z", "a: b", "#c", "%d"]))
+documents = st.recursive(scalars, lambda children: st.lists(children, max_size=4)
+                         | st.dictionaries(st.text(max_size=8) | st.integers(), children, max_size=4),
+                         max_leaves=25)
+
+
+@given(st.dictionaries(st.text(max_size=8), documents, max_size=5), st.booleans(), st.sampled_from([None, 0, 2]))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_plain_documents_read_the_same(document, flow, indent):
+    """Strings that look like other types are dumped quoted, so the plain
+    ones reach the resolver: both readers must build the same values."""
+    text = yaml.safe_dump(document, allow_unicode=True, default_flow_style=flow, indent=indent)
+    for plain in ("yes", "0x1F", "017", "1_000", "1:30", "2024-01-02", "<<", "=", ".NaN", "+1", "0."):
+        text = text.replace(f"'{plain}'", plain)
+    try:
+        full = parse(text)
+    except DataError:
+        full = None
+    try:
+        fast = streamed(text)
+    except Unsupported:
+        return
+    assert full is not None and not full.problems
+    assert same(fast, full.data)
+
+
+def mutate(text: str, cuts) -> str:
+    for position, length, insert in cuts:
+        position %= len(text) + 1
+        text = text[:position] + insert + text[position + length:]
+    return text
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 30),
+                          st.sampled_from(["", "x", "1", " ", "\n", "-", ":", "  - ", "id: a\n", "&a ", "*a", "'",
+                                           "2.5", "[", "]", "{", "}", "#", "intro", "industry", "old-street",
+                                           "12.6", "\n    kind: event"])),
+                min_size=1, max_size=4))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_broken_book_is_never_passed_by_the_stream(cuts):
+    text = mutate(GOOD, cuts)
+    book, problems = validate_text(text)
+    try:
+        head, facts = book_through_stream(text)
+    except Unsupported:
+        return
+    assert problems == []
+    assert same({**head, "facts": facts}, book.model_dump(mode="json"))
+
+
+def reordered(text: str) -> str:
+    """The mini book with its facts before its sections and entities."""
+    start, end = text.index("sections:"), text.index("facts:")
+    return text[:start] + text[end:] + text[start:end]
+
+
+def test_facts_before_sections_and_entities():
+    text = reordered(GOOD)
+    assert text.index("facts:") < text.index("sections:")
+    head, facts = book_through_stream(text)
+    book, problems = validate_text(text)
+    assert problems == [] and same({**head, "facts": facts}, book.model_dump(mode="json"))
+    # and a reference only the later records could settle is still checked
+    with pytest.raises(Unsupported):
+        book_through_stream(text.replace("section: intro", "section: outro", 1))
+
+
+def test_the_quotes_are_checked_against_the_source_too():
+    source = "".join(f["quote"] for f in yaml.safe_load(GOOD)["facts"])
+    assert len(book_through_stream(GOOD, source)[1]) == 5
+    with pytest.raises(Unsupported):
+        book_through_stream(GOOD, source[20:])
+
+
+# -- files --------------------------------------------------------------------------
+
+CASES = {
+    "valid": GOOD,
+    "bom": "\ufeff" + GOOD,
+    "reordered": reordered(GOOD),
+    "anchor": GOOD.replace("title: {zh: 导语, en: Introduction}", "title: &intro {zh: 导语, en: Introduction}"),
+    "bad-kind": GOOD.replace("kind: project", "kind: rumour"),
+    "dup-id": GOOD.replace("  - id: aluminium-ingots\n", "  - id: old-street-renewal\n"),
+    "unknown-entity": GOOD.replace("entities: [lake-aluminium]", "entities: [lake-aluminium, no-such-thing]"),
+    "unreferenced": GOOD.replace("entities: [lake-aluminium]", "entities: []"),
+    "dup-key": GOOD.replace("    kind: project\n", "    kind: project\n    kind: event\n"),
+    "bad-yaml": GOOD.replace("    kind: project\n", "    kind: [project\n"),
+    "extra-top-key": GOOD + "colour: red\n",
+    "empty-facts": GOOD[: GOOD.index("facts:")] + "facts: []\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_validating_a_file_reports_as_validating_its_text(tmp_path, name):
+    text = CASES[name]
+    path = tmp_path / "book.yaml"
+    path.write_text(text, encoding="utf-8")
+    book, problems = validate_text(text.lstrip("\ufeff"))
+    assert validate_file(path) == ((len(book.facts) if book else None), problems)
+
+
+def test_bytes_that_are_not_utf8_are_reported_with_their_line(tmp_path):
+    path = tmp_path / "book.yaml"
+    path.write_bytes(GOOD.encode("utf-8").replace("湖畔镇启动".encode(), b"\xff\xfe", 1))
+    with pytest.raises(DataError) as caught:
+        validate_file(path)
+    (problem,) = caught.value.problems
+    assert "not UTF-8" in problem.message and problem.line == GOOD[: GOOD.index("湖畔镇启动")].count("\n") + 1
+
+
+def dump(con: sqlite3.Connection) -> dict:
+    tables = [n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return {t: list(con.execute(f"SELECT * FROM {t}")) for t in tables if t != "meta"}
+
+
+@pytest.mark.parametrize("name", ["valid", "bom", "reordered", "anchor"])
+def test_every_way_of_writing_a_book_builds_the_same_store(tmp_path, monkeypatch, name):
+    monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(CASES[name], encoding="utf-8")
+    reference = tmp_path / "mini.yaml"
+    reference.write_text(GOOD, encoding="utf-8")
+    assert dump(open_store(path).con) == dump(open_store(reference).con)
+
+
+@pytest.mark.parametrize("name", ["bad-kind", "dup-id", "unreferenced", "dup-key", "extra-top-key"])
+def test_a_book_with_problems_builds_nothing_and_reports_them_all(tmp_path, monkeypatch, name):
+    monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "book.yaml"
+    path.write_text(CASES[name], encoding="utf-8")
+    result = CliRunner().invoke(app, ["search", "氢能", "--json", "--facts", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    _book, problems = validate_text(CASES[name])
+    for problem in problems:
+        assert problem.message in result.stderr
+    assert not list((tmp_path / "cache").glob("*.sqlite")) and not list((tmp_path / "cache").glob(".store-*"))
