@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import source as source_file
 from .errors import DataError
-from .store import STORE_VERSION, FactStore, build
+from .store import STORE_VERSION, FactStore
 
 
 def cache_dir() -> Path | None:
@@ -121,44 +121,113 @@ def _open_existing(path: Path, sha256: str) -> sqlite3.Connection | None:
     return None
 
 
-def _build_into(con: sqlite3.Connection, data: bytes, facts_path: Path, sha256: str) -> None:
-    from .validate import paused_gc, validate_text
+def _build_into(con: sqlite3.Connection, facts_path: Path, sha256: str | None, streaming: bool) -> str:
+    """Build the store of ``facts_path`` into the empty database ``con``;
+    return the SHA-256 of the bytes it was built from.
 
+    Streaming, the file is read, checked and written one fact at a time
+    (``bookstream``); the bytes parsed are hashed as they are read and must be
+    the ones ``sha256`` names. It raises ``Unsupported`` when the book must be
+    read whole instead (a problem to report, YAML features only the full
+    reader takes, a file changed meanwhile): the caller then starts again on
+    a fresh database without ``streaming``."""
+    from .store import build
+    from .validate import paused_gc
+
+    con.execute("PRAGMA journal_mode = OFF")
+    con.execute("PRAGMA synchronous = OFF")
+    if streaming:
+        from .bookstream import read
+        from .yamlstream import Unsupported
+
+        with paused_gc():
+            try:
+                with source_file.TextStream(facts_path) as stream:
+                    book = read(stream)
+                    build(book.head, book.facts, con, sha256, str(facts_path))
+                    if stream.hexdigest() != sha256:
+                        raise Unsupported("the file changed while it was read")
+            except source_file.TextStream.Unreadable as exc:
+                raise Unsupported(str(exc)) from None
+        return sha256
+
+    import hashlib
+
+    from .validate import validate_text
+
+    data = source_file.read_bytes(facts_path)
+    sha256 = hashlib.sha256(data).hexdigest()
     text = source_file.decode(data, facts_path)
+    del data
     book, problems = validate_text(text)
     if problems:
         raise DataError(problems, source=str(facts_path))
-    con.execute("PRAGMA journal_mode = OFF")
-    con.execute("PRAGMA synchronous = OFF")
+    del text
     with paused_gc():
         records = book.model_dump(mode="json")
         del book
-        build(records, con, sha256, str(facts_path))
+        build(records, records.pop("facts"), con, sha256, str(facts_path))
+    return sha256
 
 
-def _build_file(cache: Path, target: Path, data: bytes, facts_path: Path, sha256: str) -> bool:
-    """Build a store at ``target`` atomically; False if the cache is unwritable."""
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        import tempfile
+def _ways_to_build(stat: os.stat_result) -> tuple[bool, ...]:
+    """Streaming first where it can work (the C parser is there and the file
+    can be read twice: hashed, then parsed), reading the file whole after."""
+    import stat as stat_module
 
-        fd, temp = tempfile.mkstemp(dir=cache, prefix=".store-", suffix=".tmp")
-        os.close(fd)
-    except OSError:
-        return False
-    temp_path = Path(temp)
-    try:
-        con = sqlite3.connect(temp)
+    from .yamlstream import c_parser_available
+
+    if stat_module.S_ISREG(stat.st_mode) and c_parser_available():
+        return (True, False)
+    return (False,)
+
+
+def _build_file(cache: Path, facts_path: Path, stat: os.stat_result, sha256: str | None) -> str | None:
+    """Build a store atomically; return the SHA-256 it is named by, or None
+    if the cache is unwritable."""
+    from .yamlstream import Unsupported
+
+    for streaming in _ways_to_build(stat):
         try:
-            _build_into(con, data, facts_path, sha256)
+            cache.mkdir(parents=True, exist_ok=True)
+            import tempfile
+
+            fd, temp = tempfile.mkstemp(dir=cache, prefix=".store-", suffix=".tmp")
+            os.close(fd)
+        except OSError:
+            return None
+        temp_path = Path(temp)
+        try:
+            con = sqlite3.connect(temp)
+            try:
+                built = _build_into(con, facts_path, sha256, streaming)
+            finally:
+                con.close()
+            os.replace(temp_path, store_path(cache, built))
+            return built
+        except Unsupported:
+            continue
+        except sqlite3.OperationalError:  # disk full, read-only after all
+            return None
         finally:
+            _remove(temp_path)
+    raise AssertionError("the last way to build never gives up")
+
+
+def _build_in_memory(facts_path: Path, stat: os.stat_result, sha256: str | None) -> sqlite3.Connection:
+    from .yamlstream import Unsupported
+
+    for streaming in _ways_to_build(stat):
+        con = sqlite3.connect(":memory:", check_same_thread=False)
+        try:
+            _build_into(con, facts_path, sha256, streaming)
+            return con
+        except Unsupported:
             con.close()
-        os.replace(temp_path, target)
-        return True
-    except sqlite3.OperationalError:  # disk full, read-only after all
-        return False
-    finally:
-        _remove(temp_path)
+        except BaseException:
+            con.close()
+            raise
+    raise AssertionError("the last way to build never gives up")
 
 
 def open_store(facts_path: Path, rebuild: bool = False) -> FactStore:
@@ -175,22 +244,21 @@ def open_store(facts_path: Path, rebuild: bool = False) -> FactStore:
             if con is not None:
                 return FactStore(con, label, path)
 
-    import hashlib
-
-    data = source_file.read_bytes(facts_path)
-    sha256 = hashlib.sha256(data).hexdigest()
+    # Hashed in chunks, never held whole: a store of the same bytes (a file
+    # touched, copied or renamed) is reused without building. A pipe is not
+    # hashed here, as it can be read only once.
+    sha256 = source_file.sha256(facts_path) if _ways_to_build(stat)[0] else None
     if cache is not None:
-        target = store_path(cache, sha256)
-        con = None if rebuild else _open_existing(target, sha256)
-        if con is None and _build_file(cache, target, data, facts_path, sha256):
-            con = _open_existing(target, sha256)
+        con = None if rebuild or sha256 is None else _open_existing(store_path(cache, sha256), sha256)
+        built = sha256
+        if con is None:
+            built = _build_file(cache, facts_path, stat, sha256)
+            con = _open_existing(store_path(cache, built), built) if built else None
         if con is not None:
-            _write_stamp(cache, facts_path, stat, sha256)
-            return FactStore(con, label, target)
+            _write_stamp(cache, facts_path, stat, built)
+            return FactStore(con, label, store_path(cache, built))
     # No usable cache: the store lives in memory for this one command.
-    con = sqlite3.connect(":memory:", check_same_thread=False)
-    _build_into(con, data, facts_path, sha256)
-    return FactStore(con, label)
+    return FactStore(_build_in_memory(facts_path, stat, sha256), label)
 
 
 def discard(store: FactStore) -> None:

@@ -76,84 +76,121 @@ def period_bounds(period: str) -> tuple[str, str]:
     return bounds(first)[0], bounds(last)[1]
 
 
-def build(book: dict, connection: sqlite3.Connection, sha256: str, source: str) -> None:
-    """Write ``book`` (the validated model as plain data) into an empty database."""
+#: Facts written per batch of ``executemany`` calls: enough to spread the
+#: per-call cost, few enough that the rows of one batch take little memory.
+BATCH = 1000
+
+
+def build(head: dict, facts: Iterable[dict], connection: sqlite3.Connection, sha256: str, source: str) -> None:
+    """Write a book into an empty database: ``head`` holds its article,
+    sections and entities, ``facts`` yields its facts one at a time (each
+    the validated model as plain data), so a big book is never held whole."""
     from .search.index import COLUMNS, FTS_SCHEMA, RANK, Indexer
 
     con = connection
     con.executescript(SCHEMA)
     con.execute(FTS_SCHEMA)
     con.execute("INSERT INTO fts(fts, rank) VALUES ('rank', ?)", (RANK,))
-    insert_fts = f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
-    facts = book["facts"]
-    counts_by_section: dict[str, int] = {}
-    counts_by_entity: dict[str, int] = {}
-    for fact in facts:
-        counts_by_section[fact["section"]] = counts_by_section.get(fact["section"], 0) + 1
-        for entity_id in fact["entities"]:
-            counts_by_entity[entity_id] = counts_by_entity.get(entity_id, 0) + 1
-
-    con.execute("INSERT INTO article VALUES (?)", (_dumps(book["article"]),))
-    con.executemany(
-        "INSERT INTO sections VALUES (?, ?, ?)",
-        (
-            (s["id"], s["order"], _dumps({**s, "fact_count": counts_by_section.get(s["id"], 0)}))
-            for s in book["sections"]
-        ),
-    )
+    con.execute("INSERT INTO article VALUES (?)", (_dumps(head["article"]),))
     entity_names: dict[str, list[str]] = {}
     name_rows = set()
-    for order, entity in enumerate(book["entities"]):
+    for entity in head["entities"]:
         names = [entity["name"]["zh"], entity["name"]["en"], *entity["aliases"]]
         entity_names[entity["id"]] = names
-        con.execute(
-            "INSERT INTO entities VALUES (?, ?, ?, ?)",
-            (entity["id"], order, entity["type"],
-             _dumps({**entity, "fact_count": counts_by_entity.get(entity["id"], 0)})),
-        )
         for name in [entity["id"], *names]:
             key = name_key(name)
             if key:
                 name_rows.add((key, entity["id"]))
     con.executemany("INSERT INTO names VALUES (?, ?)", sorted(name_rows))
 
+    counts_by_section: dict[str, int] = {}
+    counts_by_entity: dict[str, int] = {}
     vocab: set[str] = set()
-    indexer = Indexer(entity_names)
-    for rowid, fact in enumerate(facts, start=1):
-        con.execute(
-            "INSERT INTO facts VALUES (?, ?, ?, ?, ?)",
-            (rowid, fact["id"], fact["section"], fact["kind"], _dumps(fact)),
-        )
-        con.executemany("INSERT INTO fact_entities VALUES (?, ?)", ((e, rowid) for e in dict.fromkeys(fact["entities"])))
-        con.executemany("INSERT INTO fact_tags VALUES (?, ?)", ((t, rowid) for t in dict.fromkeys(fact["tags"])))
-        periods = []
-        for idx, figure in enumerate(fact["figures"]):
-            con.execute(
-                "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (rowid, idx, figure["value"], figure["value_base"], figure["period"],
-                 figure["metric"]["zh"], figure["metric"]["en"], _dumps(figure)),
-            )
-            if figure["period"]:
-                periods.append(figure["period"])
-        if fact["period"]:
-            periods.insert(0, fact["period"])
-        if periods:
-            start, end = period_bounds(periods[0])
-            con.execute("INSERT INTO dated VALUES (?, ?, ?, ?)", (rowid, start, end, periods[0]))
-        columns, words = indexer.row(fact)
-        con.execute(insert_fts, (rowid, *(columns[c] for c in COLUMNS)))
+    tables = _FactTables(con, COLUMNS)
+    rowid = 0
+    for rowid, (fact, columns, words) in enumerate(_with_index_rows(Indexer(entity_names), facts), start=1):
+        counts_by_section[fact["section"]] = counts_by_section.get(fact["section"], 0) + 1
+        for entity_id in fact["entities"]:
+            counts_by_entity[entity_id] = counts_by_entity.get(entity_id, 0) + 1
+        tables.add(rowid, fact, columns)
         vocab |= words
+    tables.flush()
+
+    # Written after the facts, whose counts they carry.
+    con.executemany(
+        "INSERT INTO sections VALUES (?, ?, ?)",
+        ((s["id"], s["order"], _dumps({**s, "fact_count": counts_by_section.get(s["id"], 0)}))
+         for s in head["sections"]),
+    )
+    con.executemany(
+        "INSERT INTO entities VALUES (?, ?, ?, ?)",
+        ((e["id"], order, e["type"], _dumps({**e, "fact_count": counts_by_entity.get(e["id"], 0)}))
+         for order, e in enumerate(head["entities"])),
+    )
     con.executemany("INSERT INTO vocab VALUES (?, ?)", ((w, len(w)) for w in sorted(vocab)))
     con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
     meta = {
         "store_version": str(STORE_VERSION),
         "sha256": sha256,
         "source": source,
-        "fact_count": str(len(facts)),
-        "schema_version": str(book.get("schema_version", 1)),
+        "fact_count": str(rowid),
+        "schema_version": str(head.get("schema_version", 1)),
     }
     con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     con.commit()
+
+
+def _with_index_rows(indexer, facts: Iterable[dict]) -> Iterator[tuple[dict, dict[str, str], set[str]]]:
+    """(fact, index columns, words) for each fact, in order: the one place
+    that asks the indexer for rows."""
+    for fact in facts:
+        columns, words = indexer.row(fact)
+        yield fact, columns, words
+
+
+class _FactTables:
+    """The rows of each fact in every per-fact table, written in batches."""
+
+    def __init__(self, con: sqlite3.Connection, columns: tuple[str, ...]):
+        self.con = con
+        self.columns = columns
+        self.insert_fts = f"INSERT INTO fts(rowid, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})"
+        self.rows: dict[str, list] = {table: [] for table in ("facts", "fact_entities", "fact_tags", "figures",
+                                                              "dated", "fts")}
+        self.pending = 0
+
+    def add(self, rowid: int, fact: dict, columns: dict[str, str]) -> None:
+        rows = self.rows
+        rows["facts"].append((rowid, fact["id"], fact["section"], fact["kind"], _dumps(fact)))
+        rows["fact_entities"].extend((e, rowid) for e in dict.fromkeys(fact["entities"]))
+        rows["fact_tags"].extend((t, rowid) for t in dict.fromkeys(fact["tags"]))
+        periods = []
+        for idx, figure in enumerate(fact["figures"]):
+            rows["figures"].append((rowid, idx, figure["value"], figure["value_base"], figure["period"],
+                                    figure["metric"]["zh"], figure["metric"]["en"], _dumps(figure)))
+            if figure["period"]:
+                periods.append(figure["period"])
+        if fact["period"]:
+            periods.insert(0, fact["period"])
+        if periods:
+            start, end = period_bounds(periods[0])
+            rows["dated"].append((rowid, start, end, periods[0]))
+        rows["fts"].append((rowid, *(columns[c] for c in self.columns)))
+        self.pending += 1
+        if self.pending >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        con, rows = self.con, self.rows
+        con.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?)", rows["facts"])
+        con.executemany("INSERT INTO fact_entities VALUES (?, ?)", rows["fact_entities"])
+        con.executemany("INSERT INTO fact_tags VALUES (?, ?)", rows["fact_tags"])
+        con.executemany("INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows["figures"])
+        con.executemany("INSERT INTO dated VALUES (?, ?, ?, ?)", rows["dated"])
+        con.executemany(self.insert_fts, rows["fts"])
+        for batch in rows.values():
+            batch.clear()
+        self.pending = 0
 
 
 def _dumps(record: dict) -> str:
