@@ -31,6 +31,7 @@ STR = "tag:yaml.org,2002:str"
 _SIMPLE = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
            "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp", STR}
 _KEY_TYPES = (str, int, float, bool, type(None))
+NO_KEY = object()
 
 
 def c_parser_available() -> bool:
@@ -108,11 +109,13 @@ class EventReader:
         root = self._container(event)
         if root is None:
             raise Unsupported("alias")
-        # Each open container, with the key its next value goes under (None
-        # while a mapping waits for a key; a key is never None here, since a
-        # null key is refused below as the loader would keep it).
-        stack: list[list] = [[root, None]]
+        # The open container (``current``, a list or not), the key its next
+        # value goes under (``NO_KEY`` while a mapping waits for one), and the
+        # containers around it. Kept in locals: this loop runs per event.
+        current, in_list, key = root, type(root) is list, NO_KEY
+        stack: list[tuple] = []
         scalar_event, mapping_start, sequence_start = events.ScalarEvent, events.MappingStartEvent, events.SequenceStartEvent
+        mapping_end, sequence_end = events.MappingEndEvent, events.SequenceEndEvent
         next_event = self._next
         resolvers = self._resolvers
         while True:
@@ -125,32 +128,36 @@ class EventReader:
                 if event.anchor is not None or event.tag is not None or (
                         event.implicit[0] and (not item or item[0] in resolvers)):
                     item = self._scalar(event)
-                opened = False
+                if in_list:
+                    current.append(item)
+                elif key is NO_KEY:
+                    if type(item) not in _KEY_TYPES or item is None or item in current:
+                        raise Unsupported("complex, null or duplicate key")
+                    key = item
+                else:
+                    current[key] = item
+                    key = NO_KEY
             elif kind is mapping_start or kind is sequence_start:
-                item = self._container(event)
-                opened = True
-            elif kind is events.MappingEndEvent or kind is events.SequenceEndEvent:
-                stack.pop()
-                if not stack:
-                    return root
-                continue
-            else:  # an alias
-                raise Unsupported("alias")
-            top = stack[-1]
-            container = top[0]
-            if type(container) is list:
-                container.append(item)
-            elif top[1] is None:
-                if opened or type(item) not in _KEY_TYPES or item is None or item in container:
-                    raise Unsupported("complex, null or duplicate key")
-                top[1] = item
-            else:
-                container[top[1]] = item
-                top[1] = None
-            if opened:
+                if key is NO_KEY and not in_list:
+                    raise Unsupported("complex key")
+                if event.anchor is not None or event.tag is not None:
+                    raise Unsupported("anchor or tag")
                 if len(stack) >= MAX_DEPTH:
                     raise Unsupported("deep")
-                stack.append([item, None])
+                item = {} if kind is mapping_start else []
+                if in_list:
+                    current.append(item)
+                else:
+                    current[key] = item
+                stack.append(current)
+                current, in_list, key = item, kind is sequence_start, NO_KEY
+            elif kind is mapping_end or kind is sequence_end:
+                if not stack:
+                    return root
+                current = stack.pop()
+                in_list, key = type(current) is list, NO_KEY
+            else:  # an alias
+                raise Unsupported("alias")
 
     def _container(self, event):
         events = self._events
