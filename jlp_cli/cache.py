@@ -137,10 +137,17 @@ def _build_into(con: sqlite3.Connection, facts_path: Path, sha256: str | None, s
     con.execute("PRAGMA journal_mode = OFF")
     con.execute("PRAGMA synchronous = OFF")
     if streaming:
+        from . import readahead
         from .bookstream import read
         from .yamlstream import Unsupported
 
         with paused_gc():
+            if readahead.worth_it(facts_path):
+                from .store import write
+
+                with readahead.rows(facts_path, sha256) as (head, rows):
+                    write(head, rows, con, sha256, str(facts_path))
+                return sha256
             try:
                 with source_file.TextStream(facts_path) as stream:
                     book = read(stream)

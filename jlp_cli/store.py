@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 #: Bump when the layout or the tokens change: old stores are then rebuilt.
 STORE_VERSION = 8
@@ -85,6 +85,42 @@ def build(head: dict, facts: Iterable[dict], connection: sqlite3.Connection, sha
     """Write a book into an empty database: ``head`` holds its article,
     sections and entities, ``facts`` yields its facts one at a time (each
     the validated model as plain data), so a big book is never held whole."""
+    write(head, fact_rows(facts), connection, sha256, source)
+
+
+#: One fact's rows in the per-fact tables (facts, fact_entities, fact_tags,
+#: figures, dated or None), and the part of the fact the search index reads.
+FactRows = tuple[tuple, list, list, list, Optional[tuple], dict]
+
+
+def fact_rows(facts: Iterable[dict]) -> Iterator[FactRows]:
+    """The rows of each fact, numbered in order: the part of a build that
+    needs neither the database nor the search index, so it may run in
+    another process."""
+    for rowid, fact in enumerate(facts, start=1):
+        periods = [figure["period"] for figure in fact["figures"] if figure["period"]]
+        if fact["period"]:
+            periods.insert(0, fact["period"])
+        dated = (rowid, *period_bounds(periods[0]), periods[0]) if periods else None
+        yield (
+            (rowid, fact["id"], fact["section"], fact["kind"], _dumps(fact)),
+            [(e, rowid) for e in dict.fromkeys(fact["entities"])],
+            [(t, rowid) for t in dict.fromkeys(fact["tags"])],
+            [(rowid, idx, figure["value"], figure["value_base"], figure["period"], figure["metric"]["zh"],
+              figure["metric"]["en"], _dumps(figure)) for idx, figure in enumerate(fact["figures"])],
+            dated,
+            {"text": fact["text"], "quote": fact["quote"], "entities": fact["entities"]},
+        )
+
+
+def entity_names(head: dict) -> dict[str, list[str]]:
+    """The names and aliases of each entity, by id."""
+    return {e["id"]: [e["name"]["zh"], e["name"]["en"], *e["aliases"]] for e in head["entities"]}
+
+
+def write(head: dict, rows: Iterable[FactRows], connection: sqlite3.Connection, sha256: str, source: str) -> None:
+    """Write a book into an empty database, its facts as ``fact_rows``
+    yields them; the search index's rows are made here."""
     from .search.index import COLUMNS, FTS_SCHEMA, RANK, Indexer
 
     con = connection
@@ -92,28 +128,28 @@ def build(head: dict, facts: Iterable[dict], connection: sqlite3.Connection, sha
     con.execute(FTS_SCHEMA)
     con.execute("INSERT INTO fts(fts, rank) VALUES ('rank', ?)", (RANK,))
     con.execute("INSERT INTO article VALUES (?)", (_dumps(head["article"]),))
-    entity_names: dict[str, list[str]] = {}
+    names = entity_names(head)
     name_rows = set()
-    for entity in head["entities"]:
-        names = [entity["name"]["zh"], entity["name"]["en"], *entity["aliases"]]
-        entity_names[entity["id"]] = names
-        for name in [entity["id"], *names]:
+    for entity_id, entity_names_ in names.items():
+        for name in [entity_id, *entity_names_]:
             key = name_key(name)
             if key:
-                name_rows.add((key, entity["id"]))
+                name_rows.add((key, entity_id))
     con.executemany("INSERT INTO names VALUES (?, ?)", sorted(name_rows))
 
     counts_by_section: dict[str, int] = {}
     counts_by_entity: dict[str, int] = {}
     vocab: set[str] = set()
-    tables = _FactTables(con, COLUMNS)
-    rowid = 0
-    for rowid, (fact, columns, words) in enumerate(_with_index_rows(Indexer(entity_names), facts), start=1):
-        counts_by_section[fact["section"]] = counts_by_section.get(fact["section"], 0) + 1
-        for entity_id in fact["entities"]:
+    tables = _Batches(con, COLUMNS)
+    count = 0
+    for rows_of_fact, columns, words in _with_index_rows(Indexer(names), rows):
+        section = rows_of_fact[0][2]
+        counts_by_section[section] = counts_by_section.get(section, 0) + 1
+        for entity_id in rows_of_fact[5]["entities"]:
             counts_by_entity[entity_id] = counts_by_entity.get(entity_id, 0) + 1
-        tables.add(rowid, fact, columns)
+        tables.add(rows_of_fact, columns)
         vocab |= words
+        count += 1
     tables.flush()
 
     # Written after the facts, whose counts they carry.
@@ -133,63 +169,58 @@ def build(head: dict, facts: Iterable[dict], connection: sqlite3.Connection, sha
         "store_version": str(STORE_VERSION),
         "sha256": sha256,
         "source": source,
-        "fact_count": str(rowid),
+        "fact_count": str(count),
         "schema_version": str(head.get("schema_version", 1)),
     }
     con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     con.commit()
 
 
-def _with_index_rows(indexer, facts: Iterable[dict]) -> Iterator[tuple[dict, dict[str, str], set[str]]]:
-    """(fact, index columns, words) for each fact, in order: the one place
-    that asks the indexer for rows."""
-    for fact in facts:
-        columns, words = indexer.row(fact)
-        yield fact, columns, words
+def _with_index_rows(indexer, rows: Iterable[FactRows]) -> Iterator[tuple[FactRows, dict[str, str], set[str]]]:
+    """(fact rows, index columns, words) for each fact, in order: the one
+    place that asks the indexer for rows."""
+    for rows_of_fact in rows:
+        columns, words = indexer.row(rows_of_fact[5])
+        yield rows_of_fact, columns, words
 
 
-class _FactTables:
-    """The rows of each fact in every per-fact table, written in batches."""
+class _Batches:
+    """The rows of the per-fact tables, written in batches."""
+
+    TABLES = ("facts", "fact_entities", "fact_tags", "figures", "dated", "fts")
 
     def __init__(self, con: sqlite3.Connection, columns: tuple[str, ...]):
         self.con = con
         self.columns = columns
-        self.insert_fts = f"INSERT INTO fts(rowid, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})"
-        self.rows: dict[str, list] = {table: [] for table in ("facts", "fact_entities", "fact_tags", "figures",
-                                                              "dated", "fts")}
+        self.insert = {
+            "facts": "INSERT INTO facts VALUES (?, ?, ?, ?, ?)",
+            "fact_entities": "INSERT INTO fact_entities VALUES (?, ?)",
+            "fact_tags": "INSERT INTO fact_tags VALUES (?, ?)",
+            "figures": "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "dated": "INSERT INTO dated VALUES (?, ?, ?, ?)",
+            "fts": f"INSERT INTO fts(rowid, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
+        }
+        self.rows: dict[str, list] = {table: [] for table in self.TABLES}
         self.pending = 0
 
-    def add(self, rowid: int, fact: dict, columns: dict[str, str]) -> None:
+    def add(self, rows_of_fact: FactRows, columns: dict[str, str]) -> None:
+        fact, entities, tags, figures, dated, _indexed = rows_of_fact
         rows = self.rows
-        rows["facts"].append((rowid, fact["id"], fact["section"], fact["kind"], _dumps(fact)))
-        rows["fact_entities"].extend((e, rowid) for e in dict.fromkeys(fact["entities"]))
-        rows["fact_tags"].extend((t, rowid) for t in dict.fromkeys(fact["tags"]))
-        periods = []
-        for idx, figure in enumerate(fact["figures"]):
-            rows["figures"].append((rowid, idx, figure["value"], figure["value_base"], figure["period"],
-                                    figure["metric"]["zh"], figure["metric"]["en"], _dumps(figure)))
-            if figure["period"]:
-                periods.append(figure["period"])
-        if fact["period"]:
-            periods.insert(0, fact["period"])
-        if periods:
-            start, end = period_bounds(periods[0])
-            rows["dated"].append((rowid, start, end, periods[0]))
-        rows["fts"].append((rowid, *(columns[c] for c in self.columns)))
+        rows["facts"].append(fact)
+        rows["fact_entities"] += entities
+        rows["fact_tags"] += tags
+        rows["figures"] += figures
+        if dated is not None:
+            rows["dated"].append(dated)
+        rows["fts"].append((fact[0], *(columns[c] for c in self.columns)))
         self.pending += 1
         if self.pending >= BATCH:
             self.flush()
 
     def flush(self) -> None:
-        con, rows = self.con, self.rows
-        con.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?)", rows["facts"])
-        con.executemany("INSERT INTO fact_entities VALUES (?, ?)", rows["fact_entities"])
-        con.executemany("INSERT INTO fact_tags VALUES (?, ?)", rows["fact_tags"])
-        con.executemany("INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows["figures"])
-        con.executemany("INSERT INTO dated VALUES (?, ?, ?, ?)", rows["dated"])
-        con.executemany(self.insert_fts, rows["fts"])
-        for batch in rows.values():
-            batch.clear()
+        for table in self.TABLES:
+            self.con.executemany(self.insert[table], self.rows[table])
+            self.rows[table].clear()
         self.pending = 0
 
 

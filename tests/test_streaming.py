@@ -220,3 +220,50 @@ def test_a_book_with_problems_builds_nothing_and_reports_them_all(tmp_path, monk
     for problem in problems:
         assert problem.message in result.stderr
     assert not list((tmp_path / "cache").glob("*.sqlite")) and not list((tmp_path / "cache").glob(".store-*"))
+
+
+# -- reading in a second process ----------------------------------------------------
+
+
+@pytest.fixture()
+def read_ahead(monkeypatch):
+    """Every book is read in a child process, however small."""
+    from jlp_cli import readahead
+
+    if not readahead.worth_it(MINI) and readahead.sys.platform.startswith("linux"):
+        monkeypatch.setattr(readahead, "MIN_BYTES", 0)
+    monkeypatch.delenv("JLP_BUILD_PROCESSES", raising=False)
+    if not readahead.worth_it(MINI):
+        pytest.skip("no fork here, or one core")
+    return readahead
+
+
+def test_a_book_read_in_a_child_builds_the_same_store(tmp_path, monkeypatch, read_ahead):
+    monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
+    used = []
+    real = read_ahead.rows
+
+    def spy(*args):
+        used.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(read_ahead, "rows", spy)
+    ahead = dump(open_store(SHIPPED, rebuild=True).con)
+    assert used
+    monkeypatch.setenv("JLP_BUILD_PROCESSES", "1")
+    assert dump(open_store(SHIPPED, rebuild=True).con) == ahead
+
+
+def test_a_problem_found_in_the_child_is_reported_in_full(tmp_path, monkeypatch, read_ahead):
+    test_a_book_with_problems_builds_nothing_and_reports_them_all(tmp_path, monkeypatch, "dup-id")
+
+
+def test_a_child_that_dies_only_costs_a_plain_build(tmp_path, monkeypatch, read_ahead):
+    import os
+
+    monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(read_ahead, "_read", lambda *_args: os._exit(3))
+    path = tmp_path / "book.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    assert open_store(path).counts()["facts"] == 5
+    assert not list((tmp_path / "cache").glob(".store-*"))
