@@ -6,7 +6,9 @@ schema, the rows of each table) and indexing and writing it (the search
 index's tokens, SQLite, the full-text index). On a machine with two cores
 they overlap when the reading runs in a forked child that sends the rows of
 each batch of facts through a pipe; the pipe's small buffer keeps the child
-only a batch or two ahead, so neither process ever holds the book.
+only a few batches ahead, so neither process ever holds the book. When the
+pipe is full (the parent is behind), the child makes the next batch's index
+rows itself instead of waiting: the work balances on any machine.
 
 The child refuses as the in-process reader does (a problem, a YAML feature
 for the full reader, a file changed while read), and so does anything that
@@ -93,21 +95,33 @@ def _widen(connection) -> None:
         pass  # a smaller pipe only means more waiting
 
 
+def _writable(connection) -> bool:
+    import select
+
+    return bool(select.select([], [connection.fileno()], [], 0)[1])
+
+
 def _read(sender, facts_path: Path, sha256: str) -> None:
     """The child: stream the book, send its head, then its rows in batches."""
     from . import source
     from .bookstream import read
-    from .store import fact_rows
+    from .search.index import Indexer
+    from .store import entity_names, fact_rows, with_index_row
     from .validate import paused_gc
 
     try:
         with paused_gc(), source.TextStream(facts_path) as stream:
             book = read(stream)
             sender.send(("head", book.head))
+            indexer = Indexer(entity_names(book.head))
             batch = []
             for row in fact_rows(book.facts):
                 batch.append(row)
                 if len(batch) >= BATCH:
+                    if not _writable(sender):
+                        # The parent is behind (the pipe is full): make the
+                        # batch's index rows here rather than wait for it.
+                        batch = [with_index_row(row, indexer) for row in batch]
                     sender.send(("rows", batch))
                     batch = []
             sender.send(("rows", batch))

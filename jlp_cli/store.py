@@ -89,8 +89,9 @@ def build(head: dict, facts: Iterable[dict], connection: sqlite3.Connection, sha
 
 
 #: One fact's rows in the per-fact tables (facts, fact_entities, fact_tags,
-#: figures, dated or None), and the part of the fact the search index reads.
-FactRows = tuple[tuple, list, list, list, Optional[tuple], dict]
+#: figures, dated or None), the part of the fact the search index reads, and
+#: its index row (columns, words) when made ahead (``with_index_row``).
+FactRows = tuple[tuple, list, list, list, Optional[tuple], dict, Optional[tuple]]
 
 
 def fact_rows(facts: Iterable[dict]) -> Iterator[FactRows]:
@@ -110,7 +111,14 @@ def fact_rows(facts: Iterable[dict]) -> Iterator[FactRows]:
               figure["metric"]["en"], _dumps(figure)) for idx, figure in enumerate(fact["figures"])],
             dated,
             {"text": fact["text"], "quote": fact["quote"], "entities": fact["entities"]},
+            None,
         )
+
+
+def with_index_row(rows_of_fact: FactRows, indexer) -> FactRows:
+    """The fact's rows with its index row made ahead (by a reader that has
+    time to spare), so that ``write`` need not make it."""
+    return (*rows_of_fact[:6], indexer.row(rows_of_fact[5]))
 
 
 def entity_names(head: dict) -> dict[str, list[str]]:
@@ -178,9 +186,10 @@ def write(head: dict, rows: Iterable[FactRows], connection: sqlite3.Connection, 
 
 def _with_index_rows(indexer, rows: Iterable[FactRows]) -> Iterator[tuple[FactRows, dict[str, str], set[str]]]:
     """(fact rows, index columns, words) for each fact, in order: the one
-    place that asks the indexer for rows."""
+    place that asks the indexer for rows, of the facts whose row was not
+    made ahead."""
     for rows_of_fact in rows:
-        columns, words = indexer.row(rows_of_fact[5])
+        columns, words = rows_of_fact[6] or indexer.row(rows_of_fact[5])
         yield rows_of_fact, columns, words
 
 
@@ -204,7 +213,7 @@ class _Batches:
         self.pending = 0
 
     def add(self, rows_of_fact: FactRows, columns: dict[str, str]) -> None:
-        fact, entities, tags, figures, dated, _indexed = rows_of_fact
+        fact, entities, tags, figures, dated = rows_of_fact[:5]
         rows = self.rows
         rows["facts"].append(fact)
         rows["fact_entities"] += entities

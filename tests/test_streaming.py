@@ -254,6 +254,15 @@ def test_a_book_read_in_a_child_builds_the_same_store(tmp_path, monkeypatch, rea
     assert dump(open_store(SHIPPED, rebuild=True).con) == ahead
 
 
+def test_index_rows_made_ahead_by_the_child_are_the_same(tmp_path, monkeypatch, read_ahead):
+    monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(read_ahead, "BATCH", 7)
+    monkeypatch.setattr(read_ahead, "_writable", lambda _connection: False)  # as if the parent were behind
+    ahead = dump(open_store(SHIPPED, rebuild=True).con)
+    monkeypatch.setenv("JLP_BUILD_PROCESSES", "1")
+    assert dump(open_store(SHIPPED, rebuild=True).con) == ahead
+
+
 def test_a_problem_found_in_the_child_is_reported_in_full(tmp_path, monkeypatch, read_ahead):
     test_a_book_with_problems_builds_nothing_and_reports_them_all(tmp_path, monkeypatch, "dup-id")
 
@@ -267,3 +276,14 @@ def test_a_child_that_dies_only_costs_a_plain_build(tmp_path, monkeypatch, read_
     path.write_text(GOOD, encoding="utf-8")
     assert open_store(path).counts()["facts"] == 5
     assert not list((tmp_path / "cache").glob(".store-*"))
+
+
+def test_without_the_c_parser_books_are_read_whole(tmp_path, monkeypatch):
+    from jlp_cli import yamlstream
+
+    monkeypatch.setattr(yamlstream, "c_parser_available", lambda: False)
+    monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "book.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    assert validate_file(path) == (5, [])
+    assert open_store(path).counts()["facts"] == 5
