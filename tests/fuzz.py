@@ -3,7 +3,8 @@
 Hypothesis generates inputs (random bytes, YAML-shaped documents mutated from
 the tests' own book, arbitrary query strings) for a fixed time; the only
 allowed outcomes are a result or one of jlp's own errors. Any other exception
-fails the run with the input that caused it.
+fails the run with the input that caused it. The streaming reader of big
+books must either refuse a document or agree with the full reader on it.
 
     uv run python tests/fuzz.py --seconds 30
 """
@@ -53,6 +54,24 @@ def fuzz_loader(data):
 
 
 @FUZZ
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 40), st.text(max_size=12)), max_size=8)
+       .map(lambda c: mutate(BOOK, c)))
+def fuzz_stream(text):
+    from jlp_cli.bookstream import read
+    from jlp_cli.yamlstream import Unsupported, c_parser_available
+
+    if not c_parser_available():
+        return
+    book, problems = validate_text(text)
+    try:
+        streamed = read(text)
+        facts = list(streamed.facts)
+    except Unsupported:
+        return
+    assert problems == [] and {**streamed.head, "facts": facts} == book.model_dump(mode="json")
+
+
+@FUZZ
 @given(st.text(max_size=200))
 def fuzz_query(text):
     try:
@@ -70,12 +89,13 @@ def main() -> int:
     deadline = time.monotonic() + seconds
     rounds = 0
     while True:
-        for target in (fuzz_loader, fuzz_query):
+        for target in (fuzz_loader, fuzz_stream, fuzz_query):
             target()
         rounds += 1
         if time.monotonic() >= deadline:
             break
-    print(f"fuzz: {rounds} rounds of the loader and the query parser, {seconds:.0f} s, no failure")
+    print(f"fuzz: {rounds} rounds of the loader, the streaming reader and the query parser, {seconds:.0f} s, "
+          "no failure")
     return 0
 
 
