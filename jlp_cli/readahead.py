@@ -34,11 +34,12 @@ PIPE_BYTES = 1 << 20
 
 def worth_it(facts_path: Path) -> bool:
     """Whether to read this book in a child: a big file, where ``fork``
-    exists and is safe (Linux), unless ``JLP_BUILD_PROCESSES=1``."""
+    exists and is safe (Linux), with two cores or more to run on, unless
+    ``JLP_BUILD_PROCESSES=1``."""
     if not sys.platform.startswith("linux") or os.environ.get("JLP_BUILD_PROCESSES") == "1":
         return False
     try:
-        return os.stat(facts_path).st_size >= MIN_BYTES and (os.cpu_count() or 1) > 1
+        return os.stat(facts_path).st_size >= MIN_BYTES and len(os.sched_getaffinity(0)) > 1
     except OSError:
         return False
 
