@@ -40,6 +40,7 @@ def check(document: YamlDocument, source_text: str | None = None):
     from .model import Entity, Fact, FactBook, Section
 
     problems = list(document.problems)
+    found: list[tuple] = []  # (path, message, hint), located all at once below
     data = document.data
     if not isinstance(data, dict):
         got = type(data).__name__ if data is not None else "nothing"
@@ -54,17 +55,22 @@ def check(document: YamlDocument, source_text: str | None = None):
         records = {"sections": list(enumerate(book.sections)), "entities": list(enumerate(book.entities)),
                    "facts": list(enumerate(book.facts))}
     except ValidationError as exc:
-        problems.extend(_schema_problems(exc, document))
+        found.extend(_schema_problems(exc))
         records = {key: _valid_records(data.get(key), model)
                    for key, model in (("sections", Section), ("entities", Entity), ("facts", Fact))}
-    problems.extend(_cross_checks(records, _references(data.get("facts")), document))
+    found.extend(_cross_checks(records, _references(data.get("facts"))))
     if source_text is not None:
-        problems.extend(_source_checks(records["facts"], document, source_text))
+        found.extend(_source_checks(records["facts"], source_text))
+    # One call for every location: a document read without its node tree
+    # finds them all in one more pass over the file.
+    for (path, message, hint), where in zip(found, document.locate_many([f[0] for f in found])):
+        problems.append(Problem(message, path=format_path(path), line=where[0] if where else None,
+                                column=where[1] if where else None, hint=hint))
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return book, problems
 
 
-def _schema_problems(exc, document: YamlDocument) -> list[Problem]:
+def _schema_problems(exc) -> list[tuple]:
     by_path: dict[tuple, list[str]] = {}
     for error in exc.errors(include_url=False):
         by_path.setdefault(_data_path(error["loc"]), []).append(_pydantic_message(error))
@@ -72,7 +78,7 @@ def _schema_problems(exc, document: YamlDocument) -> list[Problem]:
     for path, messages in by_path.items():
         # A union (int or float, a value or null) fails once per member.
         message = messages[0] if len(set(messages)) == 1 else "must be a number"
-        problems.append(_problem(document, path, message))
+        problems.append(_problem(path, message))
     return problems
 
 
@@ -121,54 +127,48 @@ def _pydantic_message(error: dict) -> str:
     return error["msg"].replace("Input should be", "must be").replace("Value error, ", "")
 
 
-def _problem(document: YamlDocument, path: tuple, message: str, hint: str | None = None) -> Problem:
-    where = document.locate(path)
-    return Problem(
-        message,
-        path=format_path(path),
-        line=where[0] if where else None,
-        column=where[1] if where else None,
-        hint=hint,
-    )
+def _problem(path: tuple, message: str, hint: str | None = None) -> tuple:
+    """A problem found at ``path``, before it is located."""
+    return path, message, hint
 
 
-def _duplicates(document, records, collection: str):
+def _duplicates(records, collection: str):
     counts = Counter(record.id for _index, record in records)
     for index, record in records:
         if counts[record.id] > 1:
-            yield _problem(document, (collection, index, "id"), f"duplicate id {record.id!r}",
+            yield _problem((collection, index, "id"), f"duplicate id {record.id!r}",
                            hint="ids must be unique within " + collection)
 
 
-def _cross_checks(records: dict, references: tuple[set, set], document: YamlDocument):
+def _cross_checks(records: dict, references: tuple[set, set]):
     for collection in ("sections", "entities", "facts"):
-        yield from _duplicates(document, records[collection], collection)
+        yield from _duplicates(records[collection], collection)
     used_sections, used_entities = references
     section_ids = {s.id for _i, s in records["sections"]}
     entity_ids = {e.id for _i, e in records["entities"]}
     for index, fact in records["facts"]:
         if section_ids and fact.section not in section_ids:
-            yield _problem(document, ("facts", index, "section"), f"unknown section {fact.section!r}",
+            yield _problem(("facts", index, "section"), f"unknown section {fact.section!r}",
                            hint="use one of: " + ", ".join(sorted(section_ids)))
         for position, entity in enumerate(fact.entities):
             if entity not in entity_ids:
-                yield _problem(document, ("facts", index, "entities", position),
+                yield _problem(("facts", index, "entities", position),
                                f"unknown entity {entity!r}", hint="add it under 'entities:' or fix the id")
-        yield from _figure_checks(document, index, fact)
+        yield from _figure_checks(index, fact)
     if records["facts"]:
         for index, section in records["sections"]:
             if section.id not in used_sections:
-                yield _problem(document, ("sections", index, "id"), f"section {section.id!r} has no facts")
+                yield _problem(("sections", index, "id"), f"section {section.id!r} has no facts")
         for index, entity in records["entities"]:
             if entity.id not in used_entities:
-                yield _problem(document, ("entities", index, "id"),
+                yield _problem(("entities", index, "id"),
                                f"entity {entity.id!r} is not referenced by any fact",
                                hint="reference it from a fact's 'entities' or remove it")
 
 
-def _figure_checks(document: YamlDocument, index: int, fact):
+def _figure_checks(index: int, fact):
     for path, message, hint in figure_problems(fact):
-        yield _problem(document, ("facts", index) + path, message, hint=hint)
+        yield _problem(("facts", index) + path, message, hint=hint)
 
 
 def figure_problems(fact):
@@ -198,11 +198,11 @@ def quote_in_source(quote: str, haystack: str) -> bool:
     return squash(unicodedata.normalize("NFC", quote)) in haystack
 
 
-def _source_checks(facts: list, document: YamlDocument, source_text: str):
+def _source_checks(facts: list, source_text: str):
     source = source_haystack(source_text)
     for index, fact in facts:
         if not quote_in_source(fact.quote, source):
-            yield _problem(document, ("facts", index, "quote"), "the quote is not in the source text",
+            yield _problem(("facts", index, "quote"), "the quote is not in the source text",
                            hint="copy the span verbatim from the article (whitespace may differ)")
 
 

@@ -42,6 +42,9 @@ class YamlDocument:
         nearest ancestor that exists."""
         return locate(self.root, path)
 
+    def locate_many(self, paths: list[Path]) -> list[tuple[int, int] | None]:
+        return [self.locate(path) for path in paths]
+
 
 def _loader_class():
     import yaml

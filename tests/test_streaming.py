@@ -287,3 +287,24 @@ def test_without_the_c_parser_books_are_read_whole(tmp_path, monkeypatch):
     path.write_text(GOOD, encoding="utf-8")
     assert validate_file(path) == (5, [])
     assert open_store(path).counts()["facts"] == 5
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_file_changed_while_read_is_stored_under_the_bytes_read(tmp_path, monkeypatch, processes):
+    """The store is named by the hash of the bytes it was built from, even
+    when the file changed between hashing it and parsing it."""
+    import hashlib
+
+    from jlp_cli import readahead, source
+    from jlp_cli.cache import store_path
+
+    monkeypatch.setattr(readahead, "MIN_BYTES", 0)
+    monkeypatch.setenv("JLP_BUILD_PROCESSES", processes)
+    monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "book.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    monkeypatch.setattr(source, "sha256", lambda _path: "0" * 64)  # the hash of what the file held before
+    store = open_store(path)
+    real = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert store.path == store_path(tmp_path / "cache", real) and store.meta()["sha256"] == real
+    assert not (tmp_path / "cache" / f"store-v{store.meta()['store_version']}-{'0' * 64}.sqlite").exists()
