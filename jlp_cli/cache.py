@@ -158,18 +158,11 @@ def _build_into(con: sqlite3.Connection, facts_path: Path, sha256: str | None, s
                 raise Unsupported(str(exc)) from None
         return sha256
 
-    import hashlib
+    from .validate import read_book
 
-    from .validate import validate_text
-
-    data = source_file.read_bytes(facts_path)
-    sha256 = hashlib.sha256(data).hexdigest()
-    text = source_file.decode(data, facts_path)
-    del data
-    book, problems = validate_text(text)
+    book, problems, sha256 = read_book(facts_path)
     if problems:
         raise DataError(problems, source=str(facts_path))
-    del text
     with paused_gc():
         records = book.model_dump(mode="json")
         del book

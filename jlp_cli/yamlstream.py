@@ -227,3 +227,70 @@ def _items(reader: EventReader) -> Iterator[Any]:
         except yaml.YAMLError:
             raise Unsupported("not usable YAML") from None
         yield item
+
+
+def read_whole(stream) -> dict:
+    """The whole document (a mapping at the top) as plain values, built from
+    events: what ``yamlread.parse`` gives as ``data``, without its node tree."""
+    return dict(top_level(stream, ""))
+
+
+def locate_many(stream, paths: list[tuple]) -> list[tuple[int, int] | None]:
+    """(line, column), 1-based, of the value at each path, or of its nearest
+    ancestor that exists, as ``yamlread.locate`` finds them in the node tree:
+    a mapping's child by its key as written, a sequence's by its index.
+
+    One pass over the events; only the marks of the paths' prefixes are kept."""
+    import yaml
+    from yaml import _yaml
+    from yaml import events as E
+
+    wanted = {path[:end] for path in paths for end in range(len(path) + 1)}
+    found: dict[tuple, tuple[int, int]] = {}
+    parser = _yaml.CParser(stream)
+    # Per open container: its path (None when nothing wanted is inside),
+    # whether it is a sequence, the next index, and the key of the next value
+    # (NO_KEY while a mapping waits for a key; None for a key that is not a
+    # scalar, under which nothing can be found).
+    stack: list[list] = []
+    try:
+        while True:
+            event = parser.get_event()
+            kind = type(event)
+            if kind is E.StreamEndEvent:
+                break
+            if kind is E.MappingEndEvent or kind is E.SequenceEndEvent:
+                stack.pop()
+                continue
+            if kind not in (E.ScalarEvent, E.MappingStartEvent, E.SequenceStartEvent, E.AliasEvent):
+                continue
+            path: tuple | None = ()
+            if stack:
+                top = stack[-1]
+                parent = top[0]
+                if top[1]:
+                    path = None if parent is None else parent + (top[2],)
+                    top[2] += 1
+                elif top[3] is NO_KEY:  # this node is a key
+                    top[3] = event.value if kind is E.ScalarEvent else None
+                    path = None
+                else:
+                    path = None if parent is None or top[3] is None else parent + (top[3],)
+                    top[3] = NO_KEY
+            if path is not None and path not in wanted:
+                path = None
+            if path is not None and path not in found:
+                found[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+            if kind is E.MappingStartEvent or kind is E.SequenceStartEvent:
+                stack.append([path, kind is E.SequenceStartEvent, 0, NO_KEY])
+    except yaml.YAMLError:
+        raise Unsupported("not usable YAML") from None
+    finally:
+        parser.dispose()
+    out = []
+    for path in paths:
+        end = len(path)
+        while end and path[:end] not in found:
+            end -= 1
+        out.append(found.get(path[:end]))
+    return out

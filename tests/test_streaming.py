@@ -185,6 +185,61 @@ def test_validating_a_file_reports_as_validating_its_text(tmp_path, name):
     assert validate_file(path) == ((len(book.facts) if book else None), problems)
 
 
+MUTATIONS = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 30),
+                               st.sampled_from(["", "x", "1", " ", "\n", "-", ":", "  - ", "id: a\n", "'", "2.5",
+                                                "[", "]", "{", "}", "intro", "old-street", "12.6", "\n    kind: event",
+                                                "\n    colour: red", "&a ", "*a"])),
+                     min_size=1, max_size=4)
+
+
+@given(MUTATIONS)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_broken_file_is_reported_as_the_full_reader_reports_it(cuts):
+    """Problems found without the node tree (located by a second pass over
+    the file) are the full reader's, in the same order, with the same lines."""
+    import tempfile
+    from pathlib import Path
+
+    text = mutate(GOOD, cuts)
+    book, problems = validate_text(text)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "book.yaml"
+        path.write_text(text, encoding="utf-8")
+        assert validate_file(path) == ((len(book.facts) if book else None), problems)
+
+
+#: Edits that keep the YAML sound and break the book: every kind of problem.
+EDITS = [
+    ("kind: project", "kind: rumour"), ("kind: place", "kind: [place]"), ("section: intro", "section: outro"),
+    ("section: industry", "section: Industry"), ("  - id: aluminium-ingots", "  - id: old-street-renewal"),
+    ("  - id: old-street\n", "  - id: lakeside-town\n"), ("  - id: intro", "  - id: industry"),
+    ("entities: [lake-aluminium]", "entities: []"), ("entities: [old-street]", "entities: [old-street, x]"),
+    ("value: 2.5\n", "value: '2.5'\n"), ("value: 12.5\n", "value: 12.6\n"), ("as_written: 2.5亿元", "as_written: 3亿元"),
+    ("period: 1960s/1980s\n        as_written", "period: 1960s/1990x\n        as_written"), ('period: "2022"', "period: 2022"),
+    ("    kind: statistic\n", "    kind: statistic\n    colour: red\n"), ("schema_version: 1", "schema_version: 2"),
+    ("  language: zh\n", "  language: zh\n  extra: 1\n"), ("    order: 1\n", "    order: -1\n"),
+    ("    type: industry\n", ""), ("quote: 湖光铝每年生产铝合金铸锭", "quote: ''"), ("sections:", "sections: []\nold_sections:"),
+    ("facts:\n", "facts: []\nold_facts:\n"), ("value: 50\n", "value: 50\n        value_end: 51\n"),
+]
+
+
+@given(st.lists(st.sampled_from(EDITS), min_size=1, max_size=5, unique=True))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_problems_found_without_the_node_tree_are_the_full_readers(edits):
+    import tempfile
+    from pathlib import Path
+
+    text = GOOD
+    for old, new in edits:
+        assert old in GOOD, old
+        text = text.replace(old, new)
+    book, problems = validate_text(text)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "book.yaml"
+        path.write_text(text, encoding="utf-8")
+        assert validate_file(path) == ((len(book.facts) if book else None), problems)
+
+
 def test_bytes_that_are_not_utf8_are_reported_with_their_line(tmp_path):
     path = tmp_path / "book.yaml"
     path.write_bytes(GOOD.encode("utf-8").replace("湖畔镇启动".encode(), b"\xff\xfe", 1))
