@@ -6,11 +6,11 @@ read so far, handed to the caller as plain data, and let go. Only what the
 checks between records need is kept: the ids seen, the sections and entities
 used.
 
-It finds whether a book has a problem, not where: at the first problem (or
-anything ``yamlstream`` leaves to the full reader) it raises ``Unsupported``,
-and the caller reads the book whole with ``validate.validate_text``, which
-reports every problem with its line and path exactly as before. A valid book
-is never read twice.
+It finds whether a book has a problem, not where: at the first problem it
+raises ``Refused`` (and ``Unsupported`` for anything ``yamlstream`` leaves to
+the full reader), and the caller reads the book whole with
+``validate.read_book``, which reports every problem with its line and path
+exactly as before. A valid book is never read twice.
 
 Sections and entities usually come before the facts. When some top-level
 record comes after them, the facts are kept (as read) until the end of the

@@ -13,6 +13,9 @@ a value that is not a mapping at the top) raises :class:`Unsupported`, and the
 caller reads the document again with ``yamlread.parse``, which reports it
 exactly as before. Scalars are resolved by the same loader class, so the
 values are the ones ``yamlread.parse`` builds.
+
+``locate_many`` finds where values are, by their paths, in one more pass over
+the events: the lines of a book's problems without keeping its node tree.
 """
 
 from __future__ import annotations
