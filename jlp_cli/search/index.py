@@ -21,6 +21,7 @@ Columns (their BM25 weights are ``WEIGHTS``):
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Iterable, Iterator
 
 from .normalize import fold_text, han_pattern, is_han, stem, words
 
@@ -141,3 +142,9 @@ class Indexer:
             "ini": " ".join(ini),
             "chars": " ".join("".join(zh_words)),  # one token per character, numbers too
         }, vocabulary
+
+    def rows(self, facts: Iterable[dict]) -> Iterator[tuple[dict[str, str], set[str]]]:
+        """``row`` of each fact, in order, as the facts come: the build inserts
+        each row before the next fact is read, so a book is never held whole."""
+        for fact in facts:
+            yield self.row(fact)
