@@ -54,8 +54,57 @@ def _alternatives(char: str) -> tuple[str, ...]:
     return tuple(r.replace("ü", "v") for r in (readings[0] if readings else []))
 
 
-@lru_cache(maxsize=65536)
-def _run_pinyin(run: str) -> tuple[str, ...]:
+class _Reader:
+    """pypinyin's reading of a run of Chinese characters (``lazy_pinyin`` with
+    Style.NORMAL), without its per-character machinery: the same phrase
+    segmentation and dictionaries, with each toned reading converted once.
+    ``lazy_pinyin`` costs 12 µs a character; a book with few repeated runs
+    of text would spend most of its build there."""
+
+    def __init__(self):
+        from pypinyin import Style
+        from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+        from pypinyin.converter import DefaultConverter
+        from pypinyin.seg.mmseg import seg
+
+        self.phrases = PHRASES_DICT
+        self.singles = PINYIN_DICT
+        self.cut = seg.cut
+        converter, style = DefaultConverter(), Style.NORMAL
+        self.normal_of: dict[str, str] = {}
+
+        def normal(toned: str) -> str:
+            converted = converter.convert_style("", toned, style=style, strict=True)
+            self.normal_of[toned] = converted = converted.replace("ü", "v")
+            return converted
+        self.normal = normal
+
+    def __call__(self, run: str) -> tuple[str, ...] | None:
+        """The readings, or None when a character is not in the dictionary
+        (``lazy_pinyin`` then decides)."""
+        phrases, singles, normal_of = self.phrases, self.singles, self.normal_of
+        toned: list[str] = []
+        for word in self.cut(run):
+            if word in phrases:
+                toned.extend(readings[0] for readings in phrases[word])
+            else:
+                for char in word:
+                    readings = singles.get(ord(char))
+                    if readings is None:
+                        return None
+                    toned.append(readings.split(",", 1)[0])
+        if len(toned) != len(run):
+            return None
+        out = tuple(normal_of.get(t) or self.normal(t) for t in toned)
+        return out if all(out) else None
+
+
+@lru_cache(maxsize=1)
+def _reader() -> _Reader:
+    return _Reader()
+
+
+def _lazy_pinyin(run: str) -> tuple[str, ...]:
     from pypinyin import Style, lazy_pinyin
 
     readings = lazy_pinyin(run, style=Style.NORMAL, errors=lambda chars: ["?"] * len(chars))
@@ -64,23 +113,40 @@ def _run_pinyin(run: str) -> tuple[str, ...]:
     return tuple(r.replace("ü", "v") for r in readings)
 
 
+def _run_pinyin(run: str) -> tuple[str, ...]:
+    """One syllable per character of a run of Chinese characters, read as
+    phrases (重庆 → chong qing)."""
+    return _reader()(run) or _lazy_pinyin(run)
+
+
+@lru_cache(maxsize=16384)
+def _run_columns(run: str) -> tuple[str, str, str]:
+    """(py, py_alt, ini) of one run of Chinese characters, as column text.
+    Runs repeat (names, set phrases), so each is read once."""
+    primary = _run_pinyin(run)
+    alternative = []
+    for char, reading in zip(run, primary):
+        others = [r for r in _alternatives(char) if r != reading]
+        alternative.append(others[0] if others else reading)
+    initials = [reading[0] if reading and reading != "?" else "?" for reading in primary]
+    return " ".join(primary), " ".join(alternative), " ".join(initials)
+
+
 def pinyin_columns(folded: str) -> tuple[list[str], list[str], list[str]]:
     """(py, py_alt, ini) for the Chinese characters of folded text, in order.
 
     The k-th syllable belongs to the k-th Chinese character of the text, which
     is how matches on pinyin are highlighted later."""
-    primary: list[str] = []
+    py, alt, ini = _pinyin_text(folded)
+    return py.split(), alt.split(), ini.split()
+
+
+def _pinyin_text(folded: str) -> tuple[str, str, str]:
+    """``pinyin_columns`` as column text."""
     # Runs of Chinese characters are read as phrases (重庆 → chong qing).
-    runs = _han_runs().findall(folded)
-    for run in runs:
-        primary.extend(_run_pinyin(run))
-    han = "".join(runs)
-    alternative = []
-    for char, reading in zip(han, primary):
-        others = [r for r in _alternatives(char) if r != reading]
-        alternative.append(others[0] if others else reading)
-    initials = [reading[0] if reading and reading != "?" else "?" for reading in primary]
-    return primary, alternative, initials
+    columns = [_run_columns(run) for run in _han_runs().findall(folded)]
+    return (" ".join(c[0] for c in columns), " ".join(c[1] for c in columns),
+            " ".join(c[2] for c in columns))
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +157,8 @@ def _han_runs():
 
 
 def _latin_words(texts: list[str]) -> set[str]:
+    if all(map(str.isascii, texts)):
+        return set(filter(str.isalpha, texts))
     return {w for w in texts if w.isascii() and w.isalpha()}
 
 
@@ -98,11 +166,16 @@ class Indexer:
     """Index rows for the facts of one book.
 
     The names of an entity are tokenised once, not once per fact that
-    mentions it: on a large book most of a fact's index row is names."""
+    mentions it, and so is each list of entities that facts share: on a
+    large book most of a fact's index row is names."""
+
+    #: Lists of entities remembered at most; past that the memo starts over.
+    NAME_LISTS = 4096
 
     def __init__(self, entity_names: dict[str, list[str]]):
         self._entity_names = entity_names
         self._names: dict[str, tuple[str, set[str]]] = {}
+        self._name_lists: dict[tuple[str, ...], tuple[str, frozenset[str]]] = {}
 
     def _entity(self, entity_id: str) -> tuple[str, set[str]]:
         if entity_id not in self._names:
@@ -123,25 +196,37 @@ class Indexer:
             self._names[entity_id] = (" ".join(tokens), vocabulary)
         return self._names[entity_id]
 
+    def _names_of(self, entity_ids: tuple[str, ...]) -> tuple[str, frozenset[str]]:
+        """The ``names`` column and the words of the names of some entities."""
+        found = self._name_lists.get(entity_ids)
+        if found is None:
+            if len(self._name_lists) >= self.NAME_LISTS:
+                self._name_lists.clear()
+            names = [self._entity(e) for e in dict.fromkeys(entity_ids)]
+            found = self._name_lists[entity_ids] = (
+                f" {SEPARATOR} ".join(t for t, _v in names if t),
+                frozenset().union(*(v for _t, v in names)),
+            )
+        return found
+
     def row(self, fact: dict) -> tuple[dict[str, str], set[str]]:
         """The index row of one fact (a dict in the shape of facts.yaml), and
         the English-script words a typo may be corrected to."""
         zh = fold_text(fact["text"]["zh"])
         zh_words = words(zh)
         en_words = words(fold_text(fact["text"]["en"]))
-        py, py_alt, ini = pinyin_columns(zh)
-        names = [self._entity(e) for e in dict.fromkeys(fact.get("entities") or [])]
-        vocabulary = _latin_words(en_words).union(*(v for _t, v in names))
+        py, py_alt, ini = _pinyin_text(zh)
+        names, name_words = self._names_of(tuple(fact.get("entities") or ()))
         return {
             "zh": " ".join(zh_words),
             "quote": " ".join(words(fold_text(fact["quote"]))),
-            "en": " ".join(stem(w) for w in en_words),
-            "names": f" {SEPARATOR} ".join(t for t, _v in names if t),
-            "py": " ".join(py),
-            "py_alt": " ".join(py_alt),
-            "ini": " ".join(ini),
+            "en": " ".join(map(stem, en_words)),
+            "names": names,
+            "py": py,
+            "py_alt": py_alt,
+            "ini": ini,
             "chars": " ".join("".join(zh_words)),  # one token per character, numbers too
-        }, vocabulary
+        }, _latin_words(en_words) | name_words
 
     def rows(self, facts: Iterable[dict]) -> Iterator[tuple[dict[str, str], set[str]]]:
         """``row`` of each fact, in order, as the facts come: the build inserts
