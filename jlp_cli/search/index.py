@@ -44,6 +44,9 @@ RANK = f"bm25({', '.join(str(WEIGHTS[c]) for c in COLUMNS)})"
 #: name into the next. One token for FTS5 ('.' is a token character), but
 #: never one of a query's: ``tokenize`` keeps a '.' only between digits.
 SEPARATOR = "sep.sep"
+#: Books with fewer facts are indexed in the build's own process: starting
+#: workers (and pypinyin in each) costs more than they would save.
+PARALLEL_FROM = 2000
 
 
 @lru_cache(maxsize=8192)
@@ -173,7 +176,7 @@ class Indexer:
     NAME_LISTS = 4096
 
     def __init__(self, entity_names: dict[str, list[str]]):
-        self._entity_names = entity_names
+        self.entity_names = entity_names
         self._names: dict[str, tuple[str, set[str]]] = {}
         self._name_lists: dict[tuple[str, ...], tuple[str, frozenset[str]]] = {}
 
@@ -181,7 +184,7 @@ class Indexer:
         if entity_id not in self._names:
             tokens: list[str] = []
             vocabulary: set[str] = set()
-            for name in self._entity_names.get(entity_id, []):
+            for name in self.entity_names.get(entity_id, []):
                 folded = fold_text(name)
                 name_words = words(folded)
                 vocabulary |= _latin_words(name_words)
@@ -212,14 +215,18 @@ class Indexer:
     def row(self, fact: dict) -> tuple[dict[str, str], set[str]]:
         """The index row of one fact (a dict in the shape of facts.yaml), and
         the English-script words a typo may be corrected to."""
-        zh = fold_text(fact["text"]["zh"])
+        return self.columns(fact["text"]["zh"], fact["text"]["en"], fact["quote"], fact.get("entities") or ())
+
+    def columns(self, zh: str, en: str, quote: str, entities) -> tuple[dict[str, str], set[str]]:
+        """``row`` of a fact given as its texts and entity ids."""
+        zh = fold_text(zh)
         zh_words = words(zh)
-        en_words = words(fold_text(fact["text"]["en"]))
+        en_words = words(fold_text(en))
         py, py_alt, ini = _pinyin_text(zh)
-        names, name_words = self._names_of(tuple(fact.get("entities") or ()))
+        names, name_words = self._names_of(tuple(entities))
         return {
             "zh": " ".join(zh_words),
-            "quote": " ".join(words(fold_text(fact["quote"]))),
+            "quote": " ".join(words(fold_text(quote))),
             "en": " ".join(map(stem, en_words)),
             "names": names,
             "py": py,
@@ -228,8 +235,25 @@ class Indexer:
             "chars": " ".join("".join(zh_words)),  # one token per character, numbers too
         }, _latin_words(en_words) | name_words
 
-    def rows(self, facts: Iterable[dict]) -> Iterator[tuple[dict[str, str], set[str]]]:
+    def rows(self, facts: Iterable[dict], *, processes: int | None = None, batch: int = 256,
+             parallel_from: int = PARALLEL_FROM) -> Iterator[tuple[dict[str, str], set[str]]]:
         """``row`` of each fact, in order, as the facts come: the build inserts
-        each row before the next fact is read, so a book is never held whole."""
-        for fact in facts:
-            yield self.row(fact)
+        each row before the next fact is read, so a book is never held whole.
+
+        From ``parallel_from`` facts on, the rows are made by ``processes``
+        worker processes (by default one per core but one), while the caller
+        goes on reading and writing; see ``index_workers``."""
+        from itertools import chain, islice
+
+        facts = iter(facts)
+        head = list(islice(facts, parallel_from))
+        if processes is None and len(head) == parallel_from:
+            from .index_workers import worker_count
+
+            processes = worker_count()
+        if len(head) < parallel_from or not processes:
+            yield from map(self.row, chain(head, facts))
+            return
+        from .index_workers import parallel_rows
+
+        yield from parallel_rows(self, chain(head, facts), processes, batch)
