@@ -201,3 +201,44 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path):
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert alive == []
+
+
+# --- the columns ------------------------------------------------------------------
+
+def test_chars_is_left_out_where_it_repeats_zh_and_restored_on_reading(book):
+    from jlp_cli.search.index import full_row
+
+    indexer = Indexer(entity_names(book))
+    plain = {**book["facts"][0], "text": {"zh": "九龙坡区氢能", "en": ""}}
+    number = {**book["facts"][0], "text": {"zh": "收入10.6亿元", "en": ""}}
+    assert indexer.row(plain)[0]["chars"] == ""
+    assert full_row(dict(indexer.row(plain)[0]))["chars"] == "九 龙 坡 区 氢 能"
+    assert indexer.row(number)[0]["chars"] == "收 入 1 0 . 6 亿 元"
+    assert full_row(dict(indexer.row(number)[0]))["chars"] == "收 入 1 0 . 6 亿 元"
+
+
+def test_a_number_cut_from_spaced_text_is_still_found(book, tmp_path, monkeypatch):
+    """5G融合 finds '5 G融合' (the text spaced apart) through the characters of
+    zh, where no chars column is stored."""
+    import copy
+
+    from jlp_cli.cache import open_store
+    from jlp_cli.search.engine import search
+
+    monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
+    spaced = copy.deepcopy(book)
+    fact = next(f for f in spaced["facts"] if not f.get("figures"))
+    fact["text"]["zh"] = "推动5 G融合应用。"
+    path = tmp_path / "spaced.yaml"
+    path.write_text(yaml.safe_dump(spaced, allow_unicode=True), encoding="utf-8")
+    found = [h.fact["id"] for h in search(open_store(path), "5G融合", limit=None)]
+    assert fact["id"] in found
+
+
+def test_a_name_inside_a_longer_name_is_indexed_once(book):
+    names = entity_names(book)
+    entity = next(e for e, n in names.items() if "重庆市" in n and "重庆" in n)
+    column = Indexer(names).row({**book["facts"][0], "entities": [entity]})[0]["names"]
+    parts = column.split(" sep.sep ")
+    assert "重 庆 市" in parts and "重 庆" not in parts  # a phrase query finds 重 庆 in 重 庆 市
+    assert not any(f" {a} " in f" {b} " for a in parts for b in parts if a != b)

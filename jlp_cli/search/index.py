@@ -10,12 +10,15 @@ Columns (their BM25 weights are ``WEIGHTS``):
 * ``zh``     folded Chinese text, one token per character, numbers whole
 * ``quote``  the verbatim quote, tokenised the same way
 * ``en``     stemmed English words and numbers
-* ``names``  names and aliases of the fact's entities (all of the above forms)
+* ``names``  names and aliases of the fact's entities (all of the above forms),
+             each form once: one that another holds (重庆 in 重庆市) is left out
 * ``py``     phrase-aware pinyin, one syllable per Chinese character of zh
 * ``py_alt`` the same with each heteronym's first other reading (ranked low)
 * ``ini``    the first letter of each syllable of ``py`` (jlp → 九龙坡)
 * ``chars``  ``zh`` one character per token, numbers too (10.6 → 1 0 . 6), so
-             that a span cutting a number (6亿 of 10.6亿) is still a phrase
+             that a span cutting a number (6亿 of 10.6亿) is still a phrase;
+             empty where that is ``zh`` itself (no number or Latin word), so
+             queries on it look in ``zh`` too (``MATCH_COLUMNS``)
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from typing import Iterable, Iterator
 from .normalize import fold_text, han_pattern, is_han, stem, words
 
 COLUMNS = ("zh", "quote", "en", "names", "py", "py_alt", "ini", "chars")
+#: The columns a query on a column looks in: ``chars`` is empty where it
+#: would equal ``zh``, and a phrase of single characters in ``zh`` is one in
+#: ``chars`` too.
+MATCH_COLUMNS = {"chars": ("chars", "zh")}
 #: The index table. unicode61 with '.' kept inside tokens (10.6 is one token;
 #: ours never hold any other punctuation). No prefix indexes: they would
 #: triple the index of every column for the one kind of query that ends in a
@@ -159,6 +166,23 @@ def _han_runs():
     return re.compile(han_pattern().pattern[1:-1] + "+")
 
 
+def _chars(zh_words: list[str]) -> str:
+    """The ``chars`` column: empty where it would repeat ``zh`` token for
+    token (no number or Latin word in the text). Queries look for it in both
+    columns (``MATCH_COLUMNS``) and ``full_row`` restores it."""
+    if all(len(w) == 1 for w in zh_words):
+        return ""
+    return " ".join("".join(zh_words))
+
+
+def full_row(columns: dict[str, str]) -> dict[str, str]:
+    """An index row as read from the store, with ``chars`` as it was before
+    the store left it out."""
+    if "chars" in columns and "zh" in columns:
+        columns["chars"] = " ".join("".join(columns["zh"].split()))
+    return columns
+
+
 def _latin_words(texts: list[str]) -> set[str]:
     if all(map(str.isascii, texts)):
         return set(filter(str.isalpha, texts))
@@ -177,38 +201,45 @@ class Indexer:
 
     def __init__(self, entity_names: dict[str, list[str]]):
         self.entity_names = entity_names
-        self._names: dict[str, tuple[str, set[str]]] = {}
+        self._names: dict[str, tuple[list[str], set[str]]] = {}
         self._name_lists: dict[tuple[str, ...], tuple[str, frozenset[str]]] = {}
 
-    def _entity(self, entity_id: str) -> tuple[str, set[str]]:
+    def _entity(self, entity_id: str) -> tuple[list[str], set[str]]:
+        """The parts of the ``names`` column for one entity (each name in each
+        of its forms), and the English-script words of its names."""
         if entity_id not in self._names:
-            tokens: list[str] = []
+            parts: list[str] = []
             vocabulary: set[str] = set()
             for name in self.entity_names.get(entity_id, []):
                 folded = fold_text(name)
                 name_words = words(folded)
                 vocabulary |= _latin_words(name_words)
-                parts = [[stem(w) for w in name_words]]
+                parts.append(" ".join(map(stem, name_words)))
                 if is_han(folded):
-                    py, _alt, ini = pinyin_columns(folded)
+                    py, _alt, ini = _pinyin_text(folded)
                     parts += [py, ini]
-                for part in parts:
-                    if tokens:
-                        tokens.append(SEPARATOR)
-                    tokens.extend(part)
-            self._names[entity_id] = (" ".join(tokens), vocabulary)
+            self._names[entity_id] = (parts, vocabulary)
         return self._names[entity_id]
 
     def _names_of(self, entity_ids: tuple[str, ...]) -> tuple[str, frozenset[str]]:
-        """The ``names`` column and the words of the names of some entities."""
+        """The ``names`` column and the words of the names of some entities.
+
+        A part that another part holds as a phrase (重 庆 in 重 庆 市, c q
+        in c q s, chongq in chongq municip) is left out, as are repeats: a
+        phrase query finds it in the longer one all the same, and every token
+        less is one the build need not insert."""
         found = self._name_lists.get(entity_ids)
         if found is None:
             if len(self._name_lists) >= self.NAME_LISTS:
                 self._name_lists.clear()
-            names = [self._entity(e) for e in dict.fromkeys(entity_ids)]
+            entities = [self._entity(e) for e in dict.fromkeys(entity_ids)]
+            parts = list(dict.fromkeys(part for e_parts, _v in entities for part in e_parts if part))
+            padded = [f" {part} " for part in parts]
+            kept = [part for part, inner in zip(parts, padded)
+                    if not any(inner in outer and inner != outer for outer in padded)]
             found = self._name_lists[entity_ids] = (
-                f" {SEPARATOR} ".join(t for t, _v in names if t),
-                frozenset().union(*(v for _t, v in names)),
+                f" {SEPARATOR} ".join(kept),
+                frozenset().union(*(v for _p, v in entities)),
             )
         return found
 
@@ -232,7 +263,7 @@ class Indexer:
             "py": py,
             "py_alt": py_alt,
             "ini": ini,
-            "chars": " ".join("".join(zh_words)),  # one token per character, numbers too
+            "chars": _chars(zh_words),
         }, _latin_words(en_words) | name_words
 
     def rows(self, facts: Iterable[dict], *, processes: int | None = None, batch: int = 256,
