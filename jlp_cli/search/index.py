@@ -1,7 +1,9 @@
 """Turn facts into the token columns of the search index.
 
-Runs only when a store is built: it needs pypinyin's phrase dictionary, which
-the query path never loads. Every column is a space-separated list of tokens
+Tokenising runs only when a store is built: it needs pypinyin's phrase
+dictionary, which the query path never loads (queries use only the constants
+here and ``full_row``). Big books are tokenised in worker processes
+(``Indexer.rows``, ``index_workers``). Every column is a space-separated list of tokens
 that ``normalize`` also produces for queries, so SQLite's FTS5 (with a plain
 unicode61 tokenizer that keeps '.') matches them exactly.
 
