@@ -18,7 +18,7 @@ import sqlite3
 from typing import Iterable, Iterator, Optional
 
 #: Bump when the layout or the tokens change: old stores are then rebuilt.
-STORE_VERSION = 8
+STORE_VERSION = 9
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -24,7 +24,7 @@ import sqlite3
 from typing import NamedTuple
 
 from ..store import FactStore, name_key
-from .index import COLUMNS
+from .index import COLUMNS, full_row
 from .normalize import char_tokens, fold, fold_text, stem, tokenize
 from .query import Form, Query, parse
 
@@ -135,7 +135,7 @@ def search(store: FactStore, text: str, limit: int | None = 20, **filters) -> li
         return []
     rowids = [rowid for rowid, _rank in ranked]
     facts = store.facts_by_rowids(rowids)
-    columns = store.index_rows(rowids, COLUMNS)
+    columns = {rowid: full_row(row) for rowid, row in store.index_rows(rowids, COLUMNS).items()}
     named = _named_entities(store, query)
     best = max(-rank for _rowid, rank in ranked)
     hits = [_rank(query, facts[rowid], -rank / best if best > 0 else 0.0, columns[rowid], named)

@@ -1,7 +1,9 @@
 """Turn facts into the token columns of the search index.
 
-Runs only when a store is built: it needs pypinyin's phrase dictionary, which
-the query path never loads. Every column is a space-separated list of tokens
+Tokenising runs only when a store is built: it needs pypinyin's phrase
+dictionary, which the query path never loads (queries use only the constants
+here and ``full_row``). Big books are tokenised in worker processes
+(``Indexer.rows``, ``index_workers``). Every column is a space-separated list of tokens
 that ``normalize`` also produces for queries, so SQLite's FTS5 (with a plain
 unicode61 tokenizer that keeps '.') matches them exactly.
 
@@ -10,21 +12,29 @@ Columns (their BM25 weights are ``WEIGHTS``):
 * ``zh``     folded Chinese text, one token per character, numbers whole
 * ``quote``  the verbatim quote, tokenised the same way
 * ``en``     stemmed English words and numbers
-* ``names``  names and aliases of the fact's entities (all of the above forms)
+* ``names``  names and aliases of the fact's entities (all of the above forms),
+             each form once: one that another holds (重庆 in 重庆市) is left out
 * ``py``     phrase-aware pinyin, one syllable per Chinese character of zh
 * ``py_alt`` the same with each heteronym's first other reading (ranked low)
 * ``ini``    the first letter of each syllable of ``py`` (jlp → 九龙坡)
 * ``chars``  ``zh`` one character per token, numbers too (10.6 → 1 0 . 6), so
-             that a span cutting a number (6亿 of 10.6亿) is still a phrase
+             that a span cutting a number (6亿 of 10.6亿) is still a phrase;
+             empty where that is ``zh`` itself (no number or Latin word), so
+             queries on it look in ``zh`` too (``MATCH_COLUMNS``)
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Iterable, Iterator
 
 from .normalize import fold_text, han_pattern, is_han, stem, words
 
 COLUMNS = ("zh", "quote", "en", "names", "py", "py_alt", "ini", "chars")
+#: The columns a query on a column looks in: ``chars`` is empty where it
+#: would equal ``zh``, and a phrase of single characters in ``zh`` is one in
+#: ``chars`` too.
+MATCH_COLUMNS = {"chars": ("chars", "zh")}
 #: The index table. unicode61 with '.' kept inside tokens (10.6 is one token;
 #: ours never hold any other punctuation). No prefix indexes: they would
 #: triple the index of every column for the one kind of query that ends in a
@@ -43,6 +53,9 @@ RANK = f"bm25({', '.join(str(WEIGHTS[c]) for c in COLUMNS)})"
 #: name into the next. One token for FTS5 ('.' is a token character), but
 #: never one of a query's: ``tokenize`` keeps a '.' only between digits.
 SEPARATOR = "sep.sep"
+#: Books with fewer facts are indexed in the build's own process: starting
+#: workers (and pypinyin in each) costs more than they would save.
+PARALLEL_FROM = 2000
 
 
 @lru_cache(maxsize=8192)
@@ -53,8 +66,57 @@ def _alternatives(char: str) -> tuple[str, ...]:
     return tuple(r.replace("ü", "v") for r in (readings[0] if readings else []))
 
 
-@lru_cache(maxsize=65536)
-def _run_pinyin(run: str) -> tuple[str, ...]:
+class _Reader:
+    """pypinyin's reading of a run of Chinese characters (``lazy_pinyin`` with
+    Style.NORMAL), without its per-character machinery: the same phrase
+    segmentation and dictionaries, with each toned reading converted once.
+    ``lazy_pinyin`` costs 12 µs a character; a book with few repeated runs
+    of text would spend most of its build there."""
+
+    def __init__(self):
+        from pypinyin import Style
+        from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+        from pypinyin.converter import DefaultConverter
+        from pypinyin.seg.mmseg import seg
+
+        self.phrases = PHRASES_DICT
+        self.singles = PINYIN_DICT
+        self.cut = seg.cut
+        converter, style = DefaultConverter(), Style.NORMAL
+        self.normal_of: dict[str, str] = {}
+
+        def normal(toned: str) -> str:
+            converted = converter.convert_style("", toned, style=style, strict=True)
+            self.normal_of[toned] = converted = converted.replace("ü", "v")
+            return converted
+        self.normal = normal
+
+    def __call__(self, run: str) -> tuple[str, ...] | None:
+        """The readings, or None when a character is not in the dictionary
+        (``lazy_pinyin`` then decides)."""
+        phrases, singles, normal_of = self.phrases, self.singles, self.normal_of
+        toned: list[str] = []
+        for word in self.cut(run):
+            if word in phrases:
+                toned.extend(readings[0] for readings in phrases[word])
+            else:
+                for char in word:
+                    readings = singles.get(ord(char))
+                    if readings is None:
+                        return None
+                    toned.append(readings.split(",", 1)[0])
+        if len(toned) != len(run):
+            return None
+        out = tuple(normal_of.get(t) or self.normal(t) for t in toned)
+        return out if all(out) else None
+
+
+@lru_cache(maxsize=1)
+def _reader() -> _Reader:
+    return _Reader()
+
+
+def _lazy_pinyin(run: str) -> tuple[str, ...]:
     from pypinyin import Style, lazy_pinyin
 
     readings = lazy_pinyin(run, style=Style.NORMAL, errors=lambda chars: ["?"] * len(chars))
@@ -63,23 +125,40 @@ def _run_pinyin(run: str) -> tuple[str, ...]:
     return tuple(r.replace("ü", "v") for r in readings)
 
 
+def _run_pinyin(run: str) -> tuple[str, ...]:
+    """One syllable per character of a run of Chinese characters, read as
+    phrases (重庆 → chong qing)."""
+    return _reader()(run) or _lazy_pinyin(run)
+
+
+@lru_cache(maxsize=16384)
+def _run_columns(run: str) -> tuple[str, str, str]:
+    """(py, py_alt, ini) of one run of Chinese characters, as column text.
+    Runs repeat (names, set phrases), so each is read once."""
+    primary = _run_pinyin(run)
+    alternative = []
+    for char, reading in zip(run, primary):
+        others = [r for r in _alternatives(char) if r != reading]
+        alternative.append(others[0] if others else reading)
+    initials = [reading[0] if reading and reading != "?" else "?" for reading in primary]
+    return " ".join(primary), " ".join(alternative), " ".join(initials)
+
+
 def pinyin_columns(folded: str) -> tuple[list[str], list[str], list[str]]:
     """(py, py_alt, ini) for the Chinese characters of folded text, in order.
 
     The k-th syllable belongs to the k-th Chinese character of the text, which
     is how matches on pinyin are highlighted later."""
-    primary: list[str] = []
+    py, alt, ini = _pinyin_text(folded)
+    return py.split(), alt.split(), ini.split()
+
+
+def _pinyin_text(folded: str) -> tuple[str, str, str]:
+    """``pinyin_columns`` as column text."""
     # Runs of Chinese characters are read as phrases (重庆 → chong qing).
-    runs = _han_runs().findall(folded)
-    for run in runs:
-        primary.extend(_run_pinyin(run))
-    han = "".join(runs)
-    alternative = []
-    for char, reading in zip(han, primary):
-        others = [r for r in _alternatives(char) if r != reading]
-        alternative.append(others[0] if others else reading)
-    initials = [reading[0] if reading and reading != "?" else "?" for reading in primary]
-    return primary, alternative, initials
+    columns = [_run_columns(run) for run in _han_runs().findall(folded)]
+    return (" ".join(c[0] for c in columns), " ".join(c[1] for c in columns),
+            " ".join(c[2] for c in columns))
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +168,26 @@ def _han_runs():
     return re.compile(han_pattern().pattern[1:-1] + "+")
 
 
+def _chars(zh_words: list[str]) -> str:
+    """The ``chars`` column: empty where it would repeat ``zh`` token for
+    token (no number or Latin word in the text). Queries look for it in both
+    columns (``MATCH_COLUMNS``) and ``full_row`` restores it."""
+    if all(len(w) == 1 for w in zh_words):
+        return ""
+    return " ".join("".join(zh_words))
+
+
+def full_row(columns: dict[str, str]) -> dict[str, str]:
+    """An index row as read from the store, with ``chars`` as it was before
+    the store left it out."""
+    if "chars" in columns and "zh" in columns:
+        columns["chars"] = " ".join("".join(columns["zh"].split()))
+    return columns
+
+
 def _latin_words(texts: list[str]) -> set[str]:
+    if all(map(str.isascii, texts)):
+        return set(filter(str.isalpha, texts))
     return {w for w in texts if w.isascii() and w.isalpha()}
 
 
@@ -97,47 +195,98 @@ class Indexer:
     """Index rows for the facts of one book.
 
     The names of an entity are tokenised once, not once per fact that
-    mentions it: on a large book most of a fact's index row is names."""
+    mentions it, and so is each list of entities that facts share: on a
+    large book most of a fact's index row is names."""
+
+    #: Lists of entities remembered at most; past that the memo starts over.
+    NAME_LISTS = 4096
 
     def __init__(self, entity_names: dict[str, list[str]]):
-        self._entity_names = entity_names
-        self._names: dict[str, tuple[str, set[str]]] = {}
+        self.entity_names = entity_names
+        self._names: dict[str, tuple[list[str], set[str]]] = {}
+        self._name_lists: dict[tuple[str, ...], tuple[str, frozenset[str]]] = {}
 
-    def _entity(self, entity_id: str) -> tuple[str, set[str]]:
+    def _entity(self, entity_id: str) -> tuple[list[str], set[str]]:
+        """The parts of the ``names`` column for one entity (each name in each
+        of its forms), and the English-script words of its names."""
         if entity_id not in self._names:
-            tokens: list[str] = []
+            parts: list[str] = []
             vocabulary: set[str] = set()
-            for name in self._entity_names.get(entity_id, []):
+            for name in self.entity_names.get(entity_id, []):
                 folded = fold_text(name)
                 name_words = words(folded)
                 vocabulary |= _latin_words(name_words)
-                parts = [[stem(w) for w in name_words]]
+                parts.append(" ".join(map(stem, name_words)))
                 if is_han(folded):
-                    py, _alt, ini = pinyin_columns(folded)
+                    py, _alt, ini = _pinyin_text(folded)
                     parts += [py, ini]
-                for part in parts:
-                    if tokens:
-                        tokens.append(SEPARATOR)
-                    tokens.extend(part)
-            self._names[entity_id] = (" ".join(tokens), vocabulary)
+            self._names[entity_id] = (parts, vocabulary)
         return self._names[entity_id]
+
+    def _names_of(self, entity_ids: tuple[str, ...]) -> tuple[str, frozenset[str]]:
+        """The ``names`` column and the words of the names of some entities.
+
+        A part that another part holds as a phrase (重 庆 in 重 庆 市, c q
+        in c q s, chongq in chongq municip) is left out, as are repeats: a
+        phrase query finds it in the longer one all the same, and every token
+        less is one the build need not insert."""
+        found = self._name_lists.get(entity_ids)
+        if found is None:
+            if len(self._name_lists) >= self.NAME_LISTS:
+                self._name_lists.clear()
+            entities = [self._entity(e) for e in dict.fromkeys(entity_ids)]
+            parts = list(dict.fromkeys(part for e_parts, _v in entities for part in e_parts if part))
+            padded = [f" {part} " for part in parts]
+            kept = [part for part, inner in zip(parts, padded)
+                    if not any(inner in outer and inner != outer for outer in padded)]
+            found = self._name_lists[entity_ids] = (
+                f" {SEPARATOR} ".join(kept),
+                frozenset().union(*(v for _p, v in entities)),
+            )
+        return found
 
     def row(self, fact: dict) -> tuple[dict[str, str], set[str]]:
         """The index row of one fact (a dict in the shape of facts.yaml), and
         the English-script words a typo may be corrected to."""
-        zh = fold_text(fact["text"]["zh"])
+        return self.columns(fact["text"]["zh"], fact["text"]["en"], fact["quote"], fact.get("entities") or ())
+
+    def columns(self, zh: str, en: str, quote: str, entities) -> tuple[dict[str, str], set[str]]:
+        """``row`` of a fact given as its texts and entity ids."""
+        zh = fold_text(zh)
         zh_words = words(zh)
-        en_words = words(fold_text(fact["text"]["en"]))
-        py, py_alt, ini = pinyin_columns(zh)
-        names = [self._entity(e) for e in dict.fromkeys(fact.get("entities") or [])]
-        vocabulary = _latin_words(en_words).union(*(v for _t, v in names))
+        en_words = words(fold_text(en))
+        py, py_alt, ini = _pinyin_text(zh)
+        names, name_words = self._names_of(tuple(entities))
         return {
             "zh": " ".join(zh_words),
-            "quote": " ".join(words(fold_text(fact["quote"]))),
-            "en": " ".join(stem(w) for w in en_words),
-            "names": f" {SEPARATOR} ".join(t for t, _v in names if t),
-            "py": " ".join(py),
-            "py_alt": " ".join(py_alt),
-            "ini": " ".join(ini),
-            "chars": " ".join("".join(zh_words)),  # one token per character, numbers too
-        }, vocabulary
+            "quote": " ".join(words(fold_text(quote))),
+            "en": " ".join(map(stem, en_words)),
+            "names": names,
+            "py": py,
+            "py_alt": py_alt,
+            "ini": ini,
+            "chars": _chars(zh_words),
+        }, _latin_words(en_words) | name_words
+
+    def rows(self, facts: Iterable[dict], *, processes: int | None = None, batch: int = 256,
+             parallel_from: int = PARALLEL_FROM) -> Iterator[tuple[dict[str, str], set[str]]]:
+        """``row`` of each fact, in order, as the facts come: the build inserts
+        each row before the next fact is read, so a book is never held whole.
+
+        From ``parallel_from`` facts on, the rows are made by ``processes``
+        worker processes (by default one per core but one), while the caller
+        goes on reading and writing; see ``index_workers``."""
+        from itertools import chain, islice
+
+        facts = iter(facts)
+        head = list(islice(facts, parallel_from))
+        if processes is None and len(head) == parallel_from:
+            from .index_workers import worker_count
+
+            processes = worker_count()
+        if len(head) < parallel_from or not processes:
+            yield from map(self.row, chain(head, facts))
+            return
+        from .index_workers import parallel_rows
+
+        yield from parallel_rows(self, chain(head, facts), processes, batch)

@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Callable, NamedTuple
 
 from ..errors import UsageError
+from .index import MATCH_COLUMNS
 from .normalize import Token, char_tokens, fold_text, is_han, stem, tokenize
 from .syllables import INITIALS, LONGEST, SYLLABLES
 
@@ -125,7 +126,8 @@ class Form(NamedTuple):
 
     def fts(self) -> str:
         phrase = '"' + " ".join(self.tokens).replace('"', '""') + '"'
-        return "{" + " ".join(self.columns) + "} : " + phrase + ("*" if self.prefix else "")
+        columns = dict.fromkeys(c for column in self.columns for c in MATCH_COLUMNS.get(column, (column,)))
+        return "{" + " ".join(columns) + "} : " + phrase + ("*" if self.prefix else "")
 
     def label(self) -> str:
         return f"{self.kind} ({self.note})" if self.note else self.kind
