@@ -135,6 +135,9 @@ def write(head: dict, rows: Iterable[FactRows], connection: sqlite3.Connection, 
     con.executescript(SCHEMA)
     con.execute(FTS_SCHEMA)
     con.execute("INSERT INTO fts(fts, rank) VALUES ('rank', ?)", (RANK,))
+    # No merging of index segments while writing: the 'optimize' at the end
+    # merges them all once (11% fewer SQLite instructions on a big book).
+    con.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
     con.execute("INSERT INTO article VALUES (?)", (_dumps(head["article"]),))
     names = entity_names(head)
     name_rows = set()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 import yaml
 from hypothesis import example, given, settings
@@ -22,17 +20,6 @@ def book() -> dict:
 
 def entity_names(book: dict) -> dict[str, list[str]]:
     return {e["id"]: [e["name"]["zh"], e["name"]["en"], *e["aliases"]] for e in book["entities"]}
-
-
-def test_rows_are_the_row_of_each_fact_in_order(book):
-    facts = book["facts"]
-    expected = [Indexer(entity_names(book)).row(f) for f in facts]
-    lazy = (f for f in facts)  # the build hands over facts as it reads them
-    assert list(Indexer(entity_names(book)).rows(lazy)) == expected
-
-
-def test_rows_of_no_facts(book):
-    assert list(Indexer(entity_names(book)).rows(iter([]))) == []
 
 
 # Digits, dots, letters, Chinese characters (a compatibility ideograph and
@@ -74,136 +61,6 @@ def test_a_character_without_a_reading_keeps_the_syllables_aligned():
     rare = "\U00020002"  # in CJK extension B, not in pypinyin's dictionary
     assert pinyin_columns(f"重{rare}庆") == (["zhong", "?", "qing"], ["chong", "?", "qing"], ["z", "?", "q"])
 
-
-# --- rows made by worker processes --------------------------------------------
-
-@pytest.fixture
-def started(monkeypatch) -> list:
-    """The workers that ``rows`` starts, to check that none outlives it."""
-    from jlp_cli.search import index_workers
-
-    workers = []
-    original = index_workers._Worker.__init__
-
-    def init(self, *args):
-        original(self, *args)
-        workers.append(self)
-
-    monkeypatch.setattr(index_workers._Worker, "__init__", init)
-    return workers
-
-
-def in_workers(book, facts, **options):
-    options = {"processes": 2, "batch": 3, "parallel_from": 1, **options}
-    return Indexer(entity_names(book)).rows(iter(facts), **options)
-
-
-def test_workers_make_the_same_rows_in_the_same_order(book, started):
-    facts = book["facts"]
-    expected = [Indexer(entity_names(book)).row(f) for f in facts]
-    assert list(in_workers(book, facts)) == expected
-    assert len(started) == 2
-    assert all(w.process.poll() is not None for w in started)  # all stopped
-
-
-def test_a_small_book_is_indexed_without_workers(book, started):
-    assert len(list(Indexer(entity_names(book)).rows(book["facts"][:5], processes=2))) == 5
-    assert started == []
-
-
-def test_a_failure_in_a_worker_is_raised_in_the_caller(book, started):
-    broken = [*book["facts"][:7], {**book["facts"][7], "text": {"zh": None, "en": ""}}, *book["facts"][8:]]
-    with pytest.raises(AttributeError) as raised:  # as it would be without workers
-        list(in_workers(book, broken))
-    assert "Traceback" in str(raised.value.__cause__)  # the worker's own
-    assert all(w.process.poll() is not None for w in started)
-
-
-def test_a_worker_that_dies_is_an_error_not_a_hang(book, started, monkeypatch):
-    from jlp_cli.search import index_workers
-
-    # Says it is ready, then exits without answering.
-    monkeypatch.setattr(index_workers, "_WORKER", index_workers._WORKER.replace(
-        "serve()", "_send(sys.stdout.buffer, ('ready', None))").replace("import serve", "import _send"))
-    with pytest.raises(index_workers.WorkerFailed, match="exit status 0"):
-        list(in_workers(book, book["facts"]))
-
-
-def test_without_workers_the_rows_are_made_here(book, monkeypatch):
-    import subprocess
-
-    from jlp_cli.search import index_workers
-
-    expected = [Indexer(entity_names(book)).row(f) for f in book["facts"]]
-    monkeypatch.setattr(index_workers, "_WORKER", "import sys; sys.exit(3)")  # cannot start
-    assert list(in_workers(book, book["facts"])) == expected
-
-    def no_processes(*args, **kwargs):
-        raise OSError("no processes here")
-
-    monkeypatch.setattr(subprocess, "Popen", no_processes)
-    assert list(in_workers(book, book["facts"])) == expected
-
-
-def test_workers_stop_when_the_caller_stops_reading(book, started):
-    rows = in_workers(book, book["facts"])
-    next(rows)
-    with pytest.raises(KeyboardInterrupt):
-        for _row in rows:
-            raise KeyboardInterrupt  # Ctrl-C while the build writes a row
-    rows.close()
-    assert len(started) == 2
-    assert all(w.process.poll() is not None for w in started)
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_workers_exit_when_their_parent_is_killed(tmp_path):
-    import os
-    import signal
-    import subprocess
-    import time
-
-    script = tmp_path / "parent.py"
-    script.write_text(
-        "import sys, yaml\n"
-        "from jlp_cli.search import index_workers\n"
-        "from jlp_cli.search.index import Indexer\n"
-        f"book = yaml.safe_load(open({str(SHIPPED)!r}, encoding='utf-8'))\n"
-        "names = {e['id']: [e['name']['zh'], e['name']['en'], *e['aliases']] for e in book['entities']}\n"
-        "started = []\n"
-        "init = index_workers._Worker.__init__\n"
-        "def record(self, *a):\n"
-        "    init(self, *a)\n"
-        "    started.append(self.process.pid)\n"
-        "index_workers._Worker.__init__ = record\n"
-        "rows = Indexer(names).rows(iter(book['facts'] * 50), processes=2, batch=4, parallel_from=1)\n"
-        "next(rows)\n"
-        "print(*started, flush=True)\n"
-        "sys.stdin.read()\n")
-    parent = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True, cwd=SHIPPED.parent)
-    pids = [int(p) for p in parent.stdout.readline().split()]
-    assert len(pids) == 2
-    parent.send_signal(signal.SIGKILL)
-    parent.wait()
-
-    def running(pid: int) -> bool:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-        except FileNotFoundError:
-            return False
-
-    deadline = time.monotonic() + 30
-    while any(map(running, pids)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    alive = [p for p in pids if running(p)]
-    for pid in alive:
-        os.kill(pid, signal.SIGKILL)
-    assert alive == []
-
-
-# --- the columns ------------------------------------------------------------------
 
 def test_chars_is_left_out_where_it_repeats_zh_and_restored_on_reading(book):
     from jlp_cli.search.index import full_row

@@ -2,10 +2,10 @@
 
 Tokenising runs only when a store is built: it needs pypinyin's phrase
 dictionary, which the query path never loads (queries use only the constants
-here and ``full_row``). Big books are tokenised in worker processes
-(``Indexer.rows``, ``index_workers``). Every column is a space-separated list of tokens
+here and ``full_row``). Every column is a space-separated list of tokens
 that ``normalize`` also produces for queries, so SQLite's FTS5 (with a plain
-unicode61 tokenizer that keeps '.') matches them exactly.
+unicode61 tokenizer that keeps '.') matches them exactly. (A big book's rows
+are made in two processes: see ``readahead``.)
 
 Columns (their BM25 weights are ``WEIGHTS``):
 
@@ -26,7 +26,6 @@ Columns (their BM25 weights are ``WEIGHTS``):
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable, Iterator
 
 from .normalize import fold_text, han_pattern, is_han, stem, words
 
@@ -53,9 +52,6 @@ RANK = f"bm25({', '.join(str(WEIGHTS[c]) for c in COLUMNS)})"
 #: name into the next. One token for FTS5 ('.' is a token character), but
 #: never one of a query's: ``tokenize`` keeps a '.' only between digits.
 SEPARATOR = "sep.sep"
-#: Books with fewer facts are indexed in the build's own process: starting
-#: workers (and pypinyin in each) costs more than they would save.
-PARALLEL_FROM = 2000
 
 
 @lru_cache(maxsize=8192)
@@ -267,26 +263,3 @@ class Indexer:
             "ini": ini,
             "chars": _chars(zh_words),
         }, _latin_words(en_words) | name_words
-
-    def rows(self, facts: Iterable[dict], *, processes: int | None = None, batch: int = 256,
-             parallel_from: int = PARALLEL_FROM) -> Iterator[tuple[dict[str, str], set[str]]]:
-        """``row`` of each fact, in order, as the facts come: the build inserts
-        each row before the next fact is read, so a book is never held whole.
-
-        From ``parallel_from`` facts on, the rows are made by ``processes``
-        worker processes (by default one per core but one), while the caller
-        goes on reading and writing; see ``index_workers``."""
-        from itertools import chain, islice
-
-        facts = iter(facts)
-        head = list(islice(facts, parallel_from))
-        if processes is None and len(head) == parallel_from:
-            from .index_workers import worker_count
-
-            processes = worker_count()
-        if len(head) < parallel_from or not processes:
-            yield from map(self.row, chain(head, facts))
-            return
-        from .index_workers import parallel_rows
-
-        yield from parallel_rows(self, chain(head, facts), processes, batch)
