@@ -1,4 +1,10 @@
-"""The jlp commands. Each is thin: parse arguments, ask the core, emit a view."""
+"""The jlp commands. Each is thin: parse arguments, ask the core, emit a view.
+
+Annotations are strings (``from __future__``): a command's Typer options are
+made when that command is built (see ``registry``), not all at import.
+"""
+
+from __future__ import annotations
 
 from typing import Annotated, Optional
 

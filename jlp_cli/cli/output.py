@@ -236,7 +236,7 @@ def with_output(func):
     the shared options instead of ``out``, and the wrapper builds ``out`` from
     them. Options given before the command name (``jlp --json search x``)
     count when the command's own are left at their defaults."""
-    signature = inspect.signature(func)
+    signature = inspect.signature(func, eval_str=True)  # the command's string annotations, made now
     own = [p for p in signature.parameters.values() if p.name not in ("out", "ctx")]
 
     @functools.wraps(func)
@@ -266,7 +266,7 @@ def data_command(name: str, **command_options):
     from .registry import command
 
     def decorate(func):
-        command(name, **command_options)(with_output(func))
+        command(name, prepare=with_output, **command_options)(func)
         return func
 
     return decorate
