@@ -21,8 +21,8 @@ All of this is done for the candidates only: never per fact of the book.
 from __future__ import annotations
 
 import sqlite3
-from typing import NamedTuple
 
+from ..records import Record
 from ..store import FactStore, name_key
 from .index import COLUMNS
 from .normalize import char_tokens, fold, fold_text, stem, tokenize
@@ -43,22 +43,29 @@ LINKED_BOOST = 1.0  # the query names an entity the fact is only linked to
 EARLY_BOOST = 1.0
 
 
-class Match(NamedTuple):
-    form: Form
-    column: str
-    piece: str = ""  # the part of the query that the form came from
+class Match(Record):
+    __slots__ = ("form", "column", "piece")
+
+    def __init__(self, form: Form, column: str, piece: str = ""):
+        self.form = form
+        self.column = column
+        self.piece = piece  # the part of the query that the form came from
 
     @property
     def quality(self) -> float:
         return COLUMN_QUALITY[self.column] * KIND_QUALITY.get(self.form.kind, 1.0)
 
 
-class Hit(NamedTuple):
-    fact: dict
-    score: float
-    parts: dict[str, float]
-    matches: list[Match]
-    columns: dict[str, list[str]]  # the fact's index tokens
+class Hit(Record):
+    __slots__ = ("fact", "score", "parts", "matches", "columns")
+
+    def __init__(self, fact: dict, score: float, parts: dict[str, float], matches: list[Match],
+                 columns: dict[str, list[str]]):
+        self.fact = fact
+        self.score = score
+        self.parts = parts
+        self.matches = matches
+        self.columns = columns  # the fact's index tokens
 
     def explain(self) -> dict:
         return {

@@ -28,9 +28,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Callable, NamedTuple
+from typing import Callable
 
 from ..errors import UsageError
+from ..records import Record
 from .normalize import Token, char_tokens, fold_text, is_han, stem, tokenize
 from .syllables import INITIALS, LONGEST, SYLLABLES
 
@@ -114,14 +115,18 @@ def synonyms_of(text: str) -> tuple[str, ...]:
 
 
 
-class Form(NamedTuple):
+class Form(Record):
     """One way a piece of the query can match: tokens in some columns."""
 
-    kind: str  # chinese, english, latin, number, partial, pinyin, pinyin-alt, initials, synonym, typo
-    columns: tuple[str, ...]
-    tokens: tuple[str, ...]
-    prefix: bool = False  # the last token is a prefix (pinyin)
-    note: str = ""  # for --explain: the synonym or corrected word
+    __slots__ = ("kind", "columns", "tokens", "prefix", "note")
+
+    def __init__(self, kind: str, columns: tuple[str, ...], tokens: tuple[str, ...], prefix: bool = False,
+                 note: str = ""):
+        self.kind = kind  # chinese, english, latin, number, partial, pinyin, pinyin-alt, initials, synonym, typo
+        self.columns = columns
+        self.tokens = tokens
+        self.prefix = prefix  # the last token is a prefix (pinyin)
+        self.note = note  # for --explain: the synonym or corrected word
 
     def fts(self) -> str:
         phrase = '"' + " ".join(self.tokens).replace('"', '""') + '"'
@@ -131,16 +136,22 @@ class Form(NamedTuple):
         return f"{self.kind} ({self.note})" if self.note else self.kind
 
 
-class Piece(NamedTuple):
-    text: str  # as the user typed it (folded)
-    forms: list[Form]
+class Piece(Record):
+    __slots__ = ("text", "forms")
+
+    def __init__(self, text: str, forms: list[Form]):
+        self.text = text  # as the user typed it (folded)
+        self.forms = forms
 
 
-class Query(NamedTuple):
-    raw: str
-    folded: str
-    pieces: list[Piece]
-    whole: list[Form]  # forms of the query as a whole (joined pinyin, synonyms of several words)
+class Query(Record):
+    __slots__ = ("raw", "folded", "pieces", "whole")
+
+    def __init__(self, raw: str, folded: str, pieces: list[Piece], whole: list[Form]):
+        self.raw = raw
+        self.folded = folded
+        self.pieces = pieces
+        self.whole = whole  # forms of the query as a whole (joined pinyin, synonyms of several words)
 
     def fts(self) -> str:
         conjunction = " AND ".join(
