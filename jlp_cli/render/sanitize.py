@@ -23,6 +23,12 @@ _UNSAFE_CHARACTERS = (
     "\u2060-\u206f\u3164\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]")
 
 
+#: The unsafe characters that ``str.isprintable`` accepts (Hangul fillers, which
+#: are letters); every other one is not printable. So printable text without
+#: these needs no regular expression, and most output never compiles it.
+_PRINTABLE_BUT_UNSAFE = ("\u115f", "\u1160", "\u3164")
+
+
 @lru_cache(maxsize=1)
 def _unsafe() -> re.Pattern:
     # Compiled on first use: the class spans surrogates and astral planes and
@@ -30,7 +36,7 @@ def _unsafe() -> re.Pattern:
     return re.compile(_UNSAFE_CHARACTERS)
 
 
-_LINE_BREAKS = re.compile("[\t\n\r]")
+_LINE_BREAKS = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _visible(char: str) -> str:
@@ -41,7 +47,7 @@ def _visible(char: str) -> str:
 
 
 def _limit_combining(text: str) -> str:
-    if not any(unicodedata.combining(c) for c in text):
+    if text.isascii() or not any(map(unicodedata.combining, text)):
         return text
     out, run = [], 0
     for char in text:
@@ -62,8 +68,9 @@ def for_terminal(text: str, single_line: bool = False) -> str:
     if not isinstance(text, str):
         text = str(text)
     if single_line:
-        text = _LINE_BREAKS.sub(lambda m: {"\t": "\\t", "\n": "\\n", "\r": "\\r"}[m.group()], text)
-    text = _unsafe().sub(lambda m: _visible(m.group()), text)
+        text = text.translate(_LINE_BREAKS)
+    if not text.isprintable() or any(char in text for char in _PRINTABLE_BUT_UNSAFE):
+        text = _unsafe().sub(lambda m: _visible(m.group()), text)
     return _limit_combining(text)
 
 
