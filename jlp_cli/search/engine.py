@@ -24,7 +24,6 @@ import sqlite3
 
 from ..records import Record
 from ..store import FactStore, name_key
-from .index import COLUMNS
 from .normalize import char_tokens, fold, fold_text, stem, tokenize
 from .query import Form, Query, parse
 
@@ -65,7 +64,7 @@ class Hit(Record):
         self.score = score
         self.parts = parts
         self.matches = matches
-        self.columns = columns  # the fact's index tokens
+        self.columns = columns  # the fact's index tokens, in the columns the query reads
 
     def explain(self) -> dict:
         return {
@@ -142,7 +141,7 @@ def search(store: FactStore, text: str, limit: int | None = 20, **filters) -> li
         return []
     rowids = [rowid for rowid, _rank in ranked]
     facts = store.facts_by_rowids(rowids)
-    columns = store.index_rows(rowids, COLUMNS)
+    columns = store.index_rows(rowids, _columns_read(query))
     named = _named_entities(store, query)
     best = max(-rank for _rowid, rank in ranked)
     hits = [_rank(query, facts[rowid], -rank / best if best > 0 else 0.0, columns[rowid], named)
@@ -151,9 +150,21 @@ def search(store: FactStore, text: str, limit: int | None = 20, **filters) -> li
     return hits[:limit] if limit else hits
 
 
-def _named_entities(store: FactStore, query: Query) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
-    """Entities the whole query names, each with the (zh, en) tokens of every
-    name it has, to tell a fact whose text names it from one only linked."""
+def _columns_read(query: Query) -> tuple[str, ...]:
+    """The index columns that ranking looks at: those the query's forms match
+    in, and the text's own (phrase, entity). A Chinese query never reads the
+    pinyin columns, nor makes their token lists."""
+    read = {"zh": None, "en": None}
+    for form in query.all_forms():
+        read.update(dict.fromkeys(form.columns))
+    return tuple(read)
+
+
+def _named_entities(store: FactStore, query: Query) -> dict[str, list[tuple[str, ...]]]:
+    """Entities the whole query names, each with the words of every name it
+    has, to tell a fact whose text names it from one only linked. (Their
+    stems are made only if the Chinese text does not say it: a Chinese query
+    then never loads the stemmer.)"""
     named = {}
     for entity_id in store.entities_named(name_key(query.raw)):
         entity = store.entity(entity_id) or {}
@@ -161,9 +172,9 @@ def _named_entities(store: FactStore, query: Query) -> dict[str, list[tuple[tupl
                  *entity.get("aliases", [])]
         forms = []
         for name in names:
-            words = [t.text for t in tokenize(fold_text(name))]
+            words = tuple(t.text for t in tokenize(fold_text(name)))
             if words:
-                forms.append((tuple(words), tuple(stem(w) for w in words)))
+                forms.append(words)
         named[entity_id] = forms
     return named
 
@@ -205,8 +216,9 @@ def _rank(query: Query, fact: dict, bm25: float, columns: dict[str, str], named:
             parts["phrase"] = PHRASE_BOOST
     linked = [entity_id for entity_id in named if entity_id in fact["entities"]]
     if linked:
-        says_it = any(_contains(tokens["zh"], zh, False) >= 0 or _contains(tokens["en"], en, False) >= 0
-                      for entity_id in linked for zh, en in named[entity_id])
+        names = [words for entity_id in linked for words in named[entity_id]]
+        says_it = (any(_contains(tokens["zh"], words, False) >= 0 for words in names)
+                   or any(_contains(tokens["en"], tuple(stem(w) for w in words), False) >= 0 for words in names))
         parts["entity"] = ENTITY_BOOST if says_it else LINKED_BOOST
     score = round(sum(parts.values()), 4)
     return Hit(fact=fact, score=score, parts=parts, matches=matches, columns=tokens)
