@@ -260,7 +260,11 @@ def with_output(func):
     context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
     parameters = [context] + own + _OUTPUT_PARAMETERS
     command.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-    command.__annotations__ = {p.name: p.annotation for p in parameters}
+    # Typer reads each parameter's type and options from the signature; it
+    # consults __annotations__ (through get_type_hints, which walks every
+    # Annotated type again) only to resolve forward references, and these are
+    # resolved already. Empty, they cost nothing on each run.
+    command.__annotations__ = {}
     del command.__wrapped__  # Typer must see the new signature, not the original
     return command
 

@@ -32,7 +32,6 @@ from typing import Callable
 from ..errors import UsageError
 from ..records import Record
 from .normalize import Token, char_tokens, fold_text, is_han, stem, tokenize
-from .syllables import INITIALS, LONGEST, SYLLABLES
 
 MAX_QUERY_CHARS = 500
 MAX_PIECES = 16
@@ -177,6 +176,8 @@ def segmentations(letters: str, allow_prefix: bool, limit: int = 4) -> list[list
     least one whole syllable precedes it (chongq → chong, q)."""
     if not letters or not letters.isascii() or not letters.isalpha():
         return []
+    from .syllables import LONGEST, SYLLABLES  # only Latin queries need them
+
     n = len(letters)
     best: dict[int, list[list[str]]] = {n: [[]]}
     for start in range(n - 1, -1, -1):
@@ -220,6 +221,8 @@ def pinyin_letters(word: str) -> str:
 
 
 def _pinyin_forms(word: str) -> list[Form]:
+    from .syllables import INITIALS, SYLLABLES
+
     letters = pinyin_letters(word)
     forms: list[Form] = []
     for syllables in segmentations(letters, allow_prefix=True):
