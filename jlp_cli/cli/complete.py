@@ -48,3 +48,9 @@ def complete_types(incomplete: str):
     from ..vocabulary import ENTITY_TYPES
 
     return [t for t in ENTITY_TYPES if t.startswith(incomplete)]
+
+
+def complete_figure_sorts():
+    from ..queries import FIGURE_SORTS
+
+    return list(FIGURE_SORTS)

@@ -12,6 +12,22 @@ from typing import Callable
 COMMANDS: dict[str, tuple[Callable, dict, Callable | None]] = {}
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
+#: Whether the shell asked this run for completions (set by ``JlpGroup.main``
+#: before any command is built).
+completing = False
+
+
+def completion(name: str) -> Callable | None:
+    """The completion function ``name`` of ``complete.py`` when the shell asks
+    for completions, else None: Typer inspects the signature of every
+    completion function of a command it builds, which a run that completes
+    nothing need not pay (four of them for search or facts)."""
+    if not completing:
+        return None
+    from . import complete
+
+    return getattr(complete, name)
+
 
 def command(name: str, prepare: Callable | None = None, **options):
     """Register ``func`` as the subcommand ``name`` (options as for Typer).
