@@ -31,7 +31,7 @@ from typing import Callable
 
 from ..errors import UsageError
 from ..records import Record
-from .normalize import Token, char_tokens, fold_text, is_han, stem, tokenize
+from .normalize import Token, char_tokens, fold_text, is_han, stem, tokenize, words
 
 MAX_QUERY_CHARS = 500
 MAX_PIECES = 16
@@ -100,7 +100,9 @@ def _synonym_table(latin: bool) -> dict[str, tuple[str, ...]]:
             if _has_latin(member) and not latin:
                 continue
             others = tuple(m for m in group if m != member)
-            key = synonym_key(member)
+            # words() is tokenize() at C speed, and takes only a moment on
+            # ASCII text; the first Latin query of every run builds this table.
+            key = " ".join(map(stem, words(member.lower()))) if member.isascii() else synonym_key(member)
             table[key] = tuple(dict.fromkeys(table.get(key, ()) + others))
     return table
 
