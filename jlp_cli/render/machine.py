@@ -239,12 +239,12 @@ def _single_pairs(view: View, fields, lang, escape) -> Iterable[list[str]]:
 
 
 def _write_delimited(view, out, fields, lang, delimiter: str, header: bool) -> int:
-    import csv
-
     if delimiter == "\t":
         escape = for_field
         emit = lambda row: out.write("\t".join(row) + "\n")  # noqa: E731
     else:
+        import csv  # only for csv: tsv and plain are joined here
+
         writer = csv.writer(out, lineterminator="\n")
         escape = str
         emit = writer.writerow

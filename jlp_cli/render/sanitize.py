@@ -23,12 +23,6 @@ _UNSAFE_CHARACTERS = (
     "\u2060-\u206f\u3164\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]")
 
 
-#: The unsafe characters that ``str.isprintable`` accepts (Hangul fillers, which
-#: are letters); every other one is not printable. So printable text without
-#: these needs no regular expression, and most output never compiles it.
-_PRINTABLE_BUT_UNSAFE = ("\u115f", "\u1160", "\u3164")
-
-
 @lru_cache(maxsize=1)
 def _unsafe() -> re.Pattern:
     # Compiled on first use: the class spans surrogates and astral planes and
@@ -69,7 +63,10 @@ def for_terminal(text: str, single_line: bool = False) -> str:
         text = str(text)
     if single_line:
         text = text.translate(_LINE_BREAKS)
-    if not text.isprintable() or any(char in text for char in _PRINTABLE_BUT_UNSAFE):
+    # Every unsafe character but the three Hangul fillers (letters) is not
+    # printable: other text needs no regular expression, and most output
+    # never compiles it.
+    if not text.isprintable() or "\u115f" in text or "\u1160" in text or "\u3164" in text:
         text = _unsafe().sub(lambda m: _visible(m.group()), text)
     return _limit_combining(text)
 
