@@ -178,7 +178,7 @@ def segmentations(letters: str, allow_prefix: bool, limit: int = 4) -> list[list
     least one whole syllable precedes it (chongq → chong, q)."""
     if not letters or not letters.isascii() or not letters.isalpha():
         return []
-    from .syllables import LONGEST, SYLLABLES  # only Latin queries need them
+    from .syllables import LONGEST, SYLLABLES, TEXT  # only Latin queries need them
 
     n = len(letters)
     best: dict[int, list[list[str]]] = {n: [[]]}
@@ -190,7 +190,7 @@ def segmentations(letters: str, allow_prefix: bool, limit: int = 4) -> list[list
                 options.extend([part] + rest for rest in best[end])
         if allow_prefix and start > 0 and not options:
             part = letters[start:]
-            if any(s.startswith(part) for s in SYLLABLES):
+            if " " + part in TEXT:  # some syllable starts with it
                 options.append([part])
         fewest = min(map(len, options), default=0)
         best[start] = [option for option in options if len(option) == fewest][:limit]
