@@ -26,7 +26,6 @@ parsing is testable alone.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 from typing import Callable
 
 from ..errors import UsageError
@@ -92,27 +91,37 @@ def _has_latin(text: str) -> bool:
     return any(c.isascii() and c.isalpha() for c in text)
 
 
-@lru_cache(maxsize=2)
-def _synonym_table(latin: bool) -> dict[str, tuple[str, ...]]:
-    table: dict[str, tuple[str, ...]] = {}
+def synonyms_of(text: str) -> tuple[str, ...]:
+    """The curated synonyms of ``text``: the other members of every group
+    with a member of the same key, in the order of the groups.
+
+    Only the members that can have that key are folded and stemmed: an ASCII
+    member with as many words and the same first letter (stemming keeps a
+    word's first letter), a Chinese member only for a key that starts with a
+    Chinese character. So a Latin query stems a few words instead of every
+    member, and never loads the traditional-to-simplified table that folding
+    the Chinese members would (tests compare this with every member's key)."""
+    key = synonym_key(text)
+    if not key:
+        return ()
+    latin = _has_latin(key)
+    size = key.count(" ") + 1
+    found: tuple[str, ...] = ()
     for group in SYNONYM_GROUPS:
         for member in group:
             if _has_latin(member) and not latin:
                 continue
-            others = tuple(m for m in group if m != member)
-            # words() is tokenize() at C speed, and takes only a moment on
-            # ASCII text; the first Latin query of every run builds this table.
-            key = " ".join(map(stem, words(member.lower()))) if member.isascii() else synonym_key(member)
-            table[key] = tuple(dict.fromkeys(table.get(key, ()) + others))
-    return table
-
-
-def synonyms_of(text: str) -> tuple[str, ...]:
-    """The curated synonyms of ``text``. Built on first use; a query without
-    Latin letters never needs the English keys, nor the stemmer that makes them."""
-    key = synonym_key(text)
-    return _synonym_table(_has_latin(key)).get(key, ())
-
+            if member.isascii():
+                if member[0].lower() != key[0] or member.count(" ") + 1 != size:
+                    continue
+                member_key = " ".join(map(stem, words(member.lower())))  # tokenize() at C speed
+            else:
+                if key[0].isascii():
+                    continue
+                member_key = synonym_key(member)
+            if member_key == key:
+                found = tuple(dict.fromkeys(found + tuple(m for m in group if m != member)))
+    return found
 
 
 class Form(Record):
