@@ -114,13 +114,23 @@ def tabular_columns(view: View, fields: list[str] | None, lang: str) -> list[tup
             for code in (("zh", "en") if lang == "both" else (lang,)):
                 out.append((f"{column.key}.{code}", _bilingual_getter(column, code)))
         else:
-            out.append((column.key, column.get or (lambda record, key=column.key: lookup(record, key))))
+            out.append((column.key, column.get or _getter(column.key)))
     return out
 
 
+def _getter(path: str):
+    """``lookup(record, path)`` as a function; a plain key (most columns) is
+    read without splitting the path again for every row."""
+    if "." in path:
+        return lambda record: lookup(record, path)
+    return lambda record: record.get(path) if isinstance(record, dict) else None
+
+
 def _bilingual_getter(column: Column, code: str):
+    find = column.get or _getter(column.key)
+
     def get(record: dict) -> Any:
-        value = column.get(record) if column.get else lookup(record, column.key)
+        value = find(record)
         return value.get(code) if isinstance(value, dict) else value
     return get
 

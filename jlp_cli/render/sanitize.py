@@ -61,7 +61,7 @@ def for_terminal(text: str, single_line: bool = False) -> str:
     """``text`` with everything that could act on a terminal made visible."""
     if not isinstance(text, str):
         text = str(text)
-    if single_line:
+    if single_line and ("\n" in text or "\t" in text or "\r" in text):  # (translate is slow on CJK text)
         text = text.translate(_LINE_BREAKS)
     # Every unsafe character but the three Hangul fillers (letters) is not
     # printable: other text needs no regular expression, and most output
