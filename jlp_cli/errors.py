@@ -6,27 +6,33 @@ place that turns them into a message on stderr and an exit status.
 
 from __future__ import annotations
 
-import enum
-from typing import NamedTuple
+from .records import Record
+
+# This module is imported by every command: an IntEnum, a NamedTuple or a
+# dataclass would each cost a fraction of a millisecond to create (see records).
 
 
-class ExitStatus(enum.IntEnum):
+class ExitStatus:
+    """The exit statuses, as plain ints."""
+
     OK = 0
     NOT_FOUND = 1  # no search hit, unknown id or name, empty filter result
     ERROR = 2  # usage error, or a facts file that cannot be used
     INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
-# Records on every command's path are NamedTuples and plain classes, not
-# dataclasses: building a dataclass costs about a millisecond at import.
-class Problem(NamedTuple):
+class Problem(Record):
     """One thing wrong with a facts file, with where it is."""
 
-    message: str
-    path: str | None = None  # field path such as facts[3].figures[0].value
-    line: int | None = None
-    column: int | None = None
-    hint: str | None = None
+    __slots__ = ("message", "path", "line", "column", "hint")
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None,
+                 column: int | None = None, hint: str | None = None):
+        self.message = message
+        self.path = path  # field path such as facts[3].figures[0].value
+        self.line = line
+        self.column = column
+        self.hint = hint
 
     def where(self) -> str:
         parts = []

@@ -12,7 +12,6 @@ from typing import Iterator
 
 from .errors import NotFound, UsageError
 from .store import FactStore, name_key
-from .vocabulary import ENTITY_TYPES, FACT_KINDS
 
 FIGURE_SORTS = tuple(FactStore.FIGURE_ORDER)
 
@@ -71,13 +70,21 @@ def resolve_entity(store: FactStore, text: str, usage: bool = False) -> str:
 
 
 def check_kind(kind: str | None) -> str | None:
-    if kind is not None and kind not in FACT_KINDS:
+    if kind is None:
+        return None
+    from .vocabulary import FACT_KINDS  # only when a kind is given
+
+    if kind not in FACT_KINDS:
         raise UsageError(f"there is no fact kind {kind!r}", hint=_suggest(kind, list(FACT_KINDS)))
     return kind
 
 
 def check_entity_type(entity_type: str | None) -> str | None:
-    if entity_type is not None and entity_type not in ENTITY_TYPES:
+    if entity_type is None:
+        return None
+    from .vocabulary import ENTITY_TYPES
+
+    if entity_type not in ENTITY_TYPES:
         raise UsageError(f"there is no entity type {entity_type!r}", hint=_suggest(entity_type, list(ENTITY_TYPES)))
     return entity_type
 

@@ -63,7 +63,7 @@ def test_a_character_without_a_reading_keeps_the_syllables_aligned():
 
 
 def test_chars_is_left_out_where_it_repeats_zh_and_restored_on_reading(book):
-    from jlp_cli.search.index import full_row
+    from jlp_cli.search.layout import full_row
 
     indexer = Indexer(entity_names(book))
     plain = {**book["facts"][0], "text": {"zh": "九龙坡区氢能", "en": ""}}

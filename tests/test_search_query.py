@@ -281,3 +281,44 @@ def test_decimal_numbers_stay_whole_inside_chinese_text():
 
     words = [t.text for t in tokenize(fold_text("收入10.6亿元，增速32.5%。5G融合"))]
     assert words == ["收", "入", "10.6", "亿", "元", "增", "速", "32.5", "5g", "融", "合"]
+
+
+# -- synonyms: looked up without stemming every member ---------------------------
+
+def _full_synonym_table(latin: bool) -> dict:
+    """Every member's key, the table synonyms_of must agree with."""
+    from jlp_cli.search.query import SYNONYM_GROUPS, _has_latin, synonym_key
+
+    table: dict = {}
+    for group in SYNONYM_GROUPS:
+        for member in group:
+            if _has_latin(member) and not latin:
+                continue
+            key = synonym_key(member)
+            table[key] = tuple(dict.fromkeys(table.get(key, ()) + tuple(m for m in group if m != member)))
+    return table
+
+
+def test_member_keys_have_what_the_lookup_assumes():
+    from jlp_cli.search.query import SYNONYM_GROUPS, synonym_key
+
+    for member in (m for group in SYNONYM_GROUPS for m in group):
+        key = synonym_key(member)
+        if member.isascii():
+            assert key[0] == member[0].lower() and key.count(" ") == member.count(" "), member
+        else:
+            assert not key[0].isascii(), member
+
+
+@pytest.mark.parametrize("latin", [True, False])
+def test_synonyms_agree_with_the_table_of_every_member(latin):
+    from jlp_cli.search.query import SYNONYM_GROUPS, _has_latin, synonym_key, synonyms_of
+
+    table = _full_synonym_table(latin)
+    texts = [m for group in SYNONYM_GROUPS for m in group]
+    texts += [t + suffix for t in texts if t.isascii() for suffix in ("s", "ing", "ed")]
+    texts += ["Aluminium", "RENEWALS", "Hot  Pot", "qingneng", "氢能", "外資", "平方公里", "q1 2024", ""]
+    for text in texts:
+        key = synonym_key(text)
+        if _has_latin(key) == latin:
+            assert synonyms_of(text) == table.get(key, ()), text

@@ -99,6 +99,8 @@ def test_no_home_and_c_locale(tmp_path):
 
 
 def test_json_path_loads_neither_rich_nor_pypinyin_nor_pydantic():
+    # Nor, for a Chinese query, the stemmer, the pinyin syllables, the index
+    # builder or the completion functions: each is start-up time on every call.
     run("search", "氢能", "--json")  # warm the store
     probe = (
         "import sys\n"
@@ -107,11 +109,27 @@ def test_json_path_loads_neither_rich_nor_pypinyin_nor_pydantic():
         "    run(['search', '氢能', '--format', 'json'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = sorted(m for m in ('rich', 'pypinyin', 'pydantic', 'yaml', 'rapidfuzz') if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('rich', 'pypinyin', 'pydantic', 'yaml', 'rapidfuzz', 'platformdirs', 'Stemmer',\n"
+        "                            'jlp_cli.search.index', 'jlp_cli.search.syllables', 'jlp_cli.cli.complete',\n"
+        "                            'jlp_cli.cli.checking', 'jlp_cli.model', 'jlp_cli.validate')\n"
+        "               if m in sys.modules)\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert "HEAVY []" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({"_JLP_COMPLETE": "complete_bash", "COMP_WORDS": "jlp show hydrogen-r", "COMP_CWORD": "2"},
+     "hydrogen-revenue-2023"),
+    ({"_JLP_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "jlp search x --section inno"}, "innovation"),
+    ({"_JLP_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "jlp facts --kind stat"}, "statistic"),
+    ({"_JLP_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "jlp figures --sort value_"}, "value_base"),
+])
+def test_tab_completion_in_a_shell(env, expected):
+    result = run(env=env)
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
 
 
 def make_big_book(path, copies: int) -> None:

@@ -1,4 +1,10 @@
-"""The jlp commands. Each is thin: parse arguments, ask the core, emit a view."""
+"""The jlp commands. Each is thin: parse arguments, ask the core, emit a view.
+
+Annotations are strings (``from __future__``): a command's Typer options are
+made when that command is built (see ``registry``), not all at import.
+"""
+
+from __future__ import annotations
 
 from typing import Annotated, Optional
 
@@ -6,17 +12,9 @@ import typer
 
 from .. import __version__, queries
 from ..render import views
-from .complete import (
-    complete_entities,
-    complete_fact_ids,
-    complete_kinds,
-    complete_sections,
-    complete_tags,
-    complete_types,
-)
 from .main import JlpGroup
 from .output import Output, data_command, with_output
-from .registry import CONTEXT_SETTINGS, command
+from .registry import CONTEXT_SETTINGS, command, completion
 from .session import open_book
 
 EPILOG = (
@@ -37,14 +35,20 @@ app = typer.Typer(
     context_settings=CONTEXT_SETTINGS,
 )
 
-SectionFilter = Annotated[Optional[str], typer.Option("--section", "-s", help="Only facts of this section (id, number or prefix).",
-                                                      autocompletion=complete_sections, show_default=False)]
-KindFilter = Annotated[Optional[str], typer.Option("--kind", "-k", help="Only facts of this kind (statistic, project, …).",
-                                                   autocompletion=complete_kinds, show_default=False)]
-EntityFilter = Annotated[Optional[str], typer.Option("--entity", "-e", help="Only facts that mention this entity (id or any name).",
-                                                     autocompletion=complete_entities, show_default=False)]
-TagFilter = Annotated[Optional[str], typer.Option("--tag", "-t", help="Only facts with this tag.",
-                                                  autocompletion=complete_tags, show_default=False)]
+#: The shared fact filters: short option, help, completion function.
+FILTERS = {
+    "section": ("-s", "Only facts of this section (id, number or prefix).", "complete_sections"),
+    "kind": ("-k", "Only facts of this kind (statistic, project, …).", "complete_kinds"),
+    "entity": ("-e", "Only facts that mention this entity (id or any name).", "complete_entities"),
+    "tag": ("-t", "Only facts with this tag.", "complete_tags"),
+}
+
+
+def _filter(name: str):
+    """The option of a shared filter, made when a command that has it is built
+    (annotations are strings, evaluated then: see the module docstring)."""
+    short, help, complete = FILTERS[name]
+    return typer.Option(f"--{name}", short, help=help, autocompletion=completion(complete), show_default=False)
 
 
 def _version(value: bool) -> None:
@@ -91,7 +95,7 @@ def sections(out: Output) -> None:
 @data_command("section")
 def section(
     section_id: Annotated[str, typer.Argument(metavar="ID", help="Section id, its number, or a unique prefix.",
-                                              autocompletion=complete_sections)],
+                                              autocompletion=completion("complete_sections"))],
     out: Output,
 ) -> None:
     """One section: its summary in both languages, key figures, entities and facts.
@@ -102,8 +106,13 @@ def section(
 
 
 @data_command("facts")
-def facts(out: Output, section: SectionFilter = None, kind: KindFilter = None, entity: EntityFilter = None,
-          tag: TagFilter = None) -> None:
+def facts(
+    out: Output,
+    section: Annotated[Optional[str], _filter("section")] = None,
+    kind: Annotated[Optional[str], _filter("kind")] = None,
+    entity: Annotated[Optional[str], _filter("entity")] = None,
+    tag: Annotated[Optional[str], _filter("tag")] = None,
+) -> None:
     """List facts; the filters combine.
 
     Example: jlp facts --section innovation --kind statistic
@@ -116,7 +125,7 @@ def facts(out: Output, section: SectionFilter = None, kind: KindFilter = None, e
 @data_command("show")
 def show(
     fact_id: Annotated[str, typer.Argument(metavar="ID", help="Fact id (Tab completes it).",
-                                           autocompletion=complete_fact_ids)],
+                                           autocompletion=completion("complete_fact_ids"))],
     out: Output,
 ) -> None:
     """One fact in full: both languages, the verbatim quote, its figures, entities and section.
@@ -130,7 +139,7 @@ def show(
 
 @data_command("entities")
 def entities(out: Output, entity_type: Annotated[Optional[str], typer.Option(
-        "--type", help="Only entities of this type (place, company, …).", autocompletion=complete_types,
+        "--type", help="Only entities of this type (place, company, …).", autocompletion=completion("complete_types"),
         show_default=False)] = None) -> None:
     """List the places, organisations, projects, platforms, programmes and industries.
 
@@ -142,7 +151,7 @@ def entities(out: Output, entity_type: Annotated[Optional[str], typer.Option(
 @data_command("entity")
 def entity(
     name: Annotated[str, typer.Argument(metavar="NAME", help="Entity id, Chinese or English name, or alias.",
-                                        autocompletion=complete_entities)],
+                                        autocompletion=completion("complete_entities"))],
     out: Output,
 ) -> None:
     """An entity card: names, aliases, type, every fact that mentions it, the entities it appears with.
@@ -156,11 +165,11 @@ def entity(
 def figures(
     out: Output,
     sort: Annotated[str, typer.Option("--sort", help="Sort by fact, metric, value, value_base or period.",
-                                      autocompletion=lambda: list(queries.FIGURE_SORTS))] = "fact",
+                                      autocompletion=completion("complete_figure_sorts"))] = "fact",
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Largest or latest first.")] = False,
-    section: SectionFilter = None,
-    entity: EntityFilter = None,
-    tag: TagFilter = None,
+    section: Annotated[Optional[str], _filter("section")] = None,
+    entity: Annotated[Optional[str], _filter("entity")] = None,
+    tag: Annotated[Optional[str], _filter("tag")] = None,
     chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Draw growth rates as bars (tables only).")] = True,
 ) -> None:
     """Every number in the article: metric, value, unit, base value, period and fact.
@@ -186,10 +195,10 @@ def timeline(out: Output) -> None:
 def search(
     query: Annotated[str, typer.Argument(metavar="QUERY", help="Chinese (简/繁), pinyin, English or numbers.")],
     out: Output,
-    section: SectionFilter = None,
-    kind: KindFilter = None,
-    entity: EntityFilter = None,
-    tag: TagFilter = None,
+    section: Annotated[Optional[str], _filter("section")] = None,
+    kind: Annotated[Optional[str], _filter("kind")] = None,
+    entity: Annotated[Optional[str], _filter("entity")] = None,
+    tag: Annotated[Optional[str], _filter("tag")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="At most this many results (0: all).")] = 20,
     explain: Annotated[bool, typer.Option("--explain", help="Show what matched where and the parts of each score.")] = False,
 ) -> None:

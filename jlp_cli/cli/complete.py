@@ -1,6 +1,9 @@
-"""Tab completion: read the compiled store only, and never fail loudly."""
+"""Tab completion: read the compiled store only, and never fail loudly.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: Typer inspects the signature
+of every completion function of the command it builds, on every run, and
+string annotations would be compiled and evaluated each time.
+"""
 
 from typing import Callable
 
@@ -45,3 +48,9 @@ def complete_types(incomplete: str):
     from ..vocabulary import ENTITY_TYPES
 
     return [t for t in ENTITY_TYPES if t.startswith(incomplete)]
+
+
+def complete_figure_sorts():
+    from ..queries import FIGURE_SORTS
+
+    return list(FIGURE_SORTS)

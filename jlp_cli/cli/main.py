@@ -73,6 +73,12 @@ class JlpGroup(TyperGroup):
             raise
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from . import registry
+
+        # Typer's own rule for the variable that asks for completions.
+        variable = complete_var or f"_{prog_name or 'jlp'}_COMPLETE".replace("-", "_").upper()
+        registry.completing = bool(os.environ.get(variable))
+
         def invoke() -> int:
             result = super(JlpGroup, self).main(args=args, prog_name=prog_name or "jlp", complete_var=complete_var,
                                                 standalone_mode=False, **extra)

@@ -9,15 +9,36 @@ from __future__ import annotations
 
 from typing import Callable
 
-COMMANDS: dict[str, tuple[Callable, dict]] = {}
+COMMANDS: dict[str, tuple[Callable, dict, Callable | None]] = {}
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
+#: Whether the shell asked this run for completions (set by ``JlpGroup.main``
+#: before any command is built).
+completing = False
 
-def command(name: str, **options):
-    """Register ``func`` as the subcommand ``name`` (options as for Typer)."""
+
+def completion(name: str) -> Callable | None:
+    """The completion function ``name`` of ``complete.py`` when the shell asks
+    for completions, else None: Typer inspects the signature of every
+    completion function of a command it builds, which a run that completes
+    nothing need not pay (four of them for search or facts)."""
+    if not completing:
+        return None
+    from . import complete
+
+    return getattr(complete, name)
+
+
+def command(name: str, prepare: Callable | None = None, **options):
+    """Register ``func`` as the subcommand ``name`` (options as for Typer).
+
+    ``prepare(func)``, if given, makes the function Typer sees, when the
+    command is built: the command modules write their annotations as strings
+    (``from __future__ import annotations``), so the Typer options of a
+    command are made only when it runs, not for all fourteen at import."""
 
     def decorate(func: Callable) -> Callable:
-        COMMANDS[name] = (func, options)
+        COMMANDS[name] = (func, options, prepare)
         return func
 
     return decorate
@@ -30,7 +51,9 @@ def build(name: str):
     import typer
     from typer.main import get_command
 
-    func, options = COMMANDS[name]
+    func, options, prepare = COMMANDS[name]
+    if prepare is not None:
+        func = prepare(func)
     single = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
                          context_settings=CONTEXT_SETTINGS)
     single.command(name, **options)(func)

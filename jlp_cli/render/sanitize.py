@@ -30,7 +30,7 @@ def _unsafe() -> re.Pattern:
     return re.compile(_UNSAFE_CHARACTERS)
 
 
-_LINE_BREAKS = re.compile("[\t\n\r]")
+_LINE_BREAKS = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _visible(char: str) -> str:
@@ -41,7 +41,7 @@ def _visible(char: str) -> str:
 
 
 def _limit_combining(text: str) -> str:
-    if not any(unicodedata.combining(c) for c in text):
+    if text.isascii() or not any(map(unicodedata.combining, text)):
         return text
     out, run = [], 0
     for char in text:
@@ -61,9 +61,13 @@ def for_terminal(text: str, single_line: bool = False) -> str:
     """``text`` with everything that could act on a terminal made visible."""
     if not isinstance(text, str):
         text = str(text)
-    if single_line:
-        text = _LINE_BREAKS.sub(lambda m: {"\t": "\\t", "\n": "\\n", "\r": "\\r"}[m.group()], text)
-    text = _unsafe().sub(lambda m: _visible(m.group()), text)
+    if single_line and ("\n" in text or "\t" in text or "\r" in text):  # (translate is slow on CJK text)
+        text = text.translate(_LINE_BREAKS)
+    # Every unsafe character but the three Hangul fillers (letters) is not
+    # printable: other text needs no regular expression, and most output
+    # never compiles it.
+    if not text.isprintable() or "\u115f" in text or "\u1160" in text or "\u3164" in text:
+        text = _unsafe().sub(lambda m: _visible(m.group()), text)
     return _limit_combining(text)
 
 

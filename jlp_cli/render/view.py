@@ -7,18 +7,23 @@ never format text. Standard library only: this module is on every path.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable
 
 from ..errors import UsageError
+from ..records import Record
 
 
-class Column(NamedTuple):
-    key: str  # dotted path into the record: "id", "text", "metric"
-    header: str
-    bilingual: bool = False  # the value is {"zh": ..., "en": ...}
-    get: Callable[[dict], Any] | None = None  # computed value (tables and tsv)
-    wrap: bool = True  # human tables: wrap (True) or keep on one line
-    style: str = ""  # human tables: a Rich style name
+class Column(Record):
+    __slots__ = ("key", "header", "bilingual", "get", "wrap", "style")
+
+    def __init__(self, key: str, header: str, bilingual: bool = False, get: Callable[[dict], Any] | None = None,
+                 wrap: bool = True, style: str = ""):
+        self.key = key  # dotted path into the record: "id", "text", "metric"
+        self.header = header
+        self.bilingual = bilingual  # the value is {"zh": ..., "en": ...}
+        self.get = get  # computed value (tables and tsv)
+        self.wrap = wrap  # human tables: wrap (True) or keep on one line
+        self.style = style  # human tables: a Rich style name
 
 
 class View:

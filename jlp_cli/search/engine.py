@@ -21,10 +21,10 @@ All of this is done for the candidates only: never per fact of the book.
 from __future__ import annotations
 
 import sqlite3
-from typing import NamedTuple
 
+from ..records import Record
 from ..store import FactStore, name_key
-from .index import COLUMNS, full_row
+from .layout import full_row
 from .normalize import char_tokens, fold, fold_text, stem, tokenize
 from .query import Form, Query, parse
 
@@ -43,22 +43,29 @@ LINKED_BOOST = 1.0  # the query names an entity the fact is only linked to
 EARLY_BOOST = 1.0
 
 
-class Match(NamedTuple):
-    form: Form
-    column: str
-    piece: str = ""  # the part of the query that the form came from
+class Match(Record):
+    __slots__ = ("form", "column", "piece")
+
+    def __init__(self, form: Form, column: str, piece: str = ""):
+        self.form = form
+        self.column = column
+        self.piece = piece  # the part of the query that the form came from
 
     @property
     def quality(self) -> float:
         return COLUMN_QUALITY[self.column] * KIND_QUALITY.get(self.form.kind, 1.0)
 
 
-class Hit(NamedTuple):
-    fact: dict
-    score: float
-    parts: dict[str, float]
-    matches: list[Match]
-    columns: dict[str, list[str]]  # the fact's index tokens
+class Hit(Record):
+    __slots__ = ("fact", "score", "parts", "matches", "columns")
+
+    def __init__(self, fact: dict, score: float, parts: dict[str, float], matches: list[Match],
+                 columns: dict[str, list[str]]):
+        self.fact = fact
+        self.score = score
+        self.parts = parts
+        self.matches = matches
+        self.columns = columns  # the fact's index tokens, in the columns the query reads
 
     def explain(self) -> dict:
         return {
@@ -73,18 +80,40 @@ class Hit(NamedTuple):
 
 
 def _contains(haystack: list[str], needle: tuple[str, ...], prefix: bool) -> int:
-    """Position of the first occurrence of ``needle`` in ``haystack``, or -1."""
+    """Position of the first occurrence of ``needle`` in ``haystack``, or -1;
+    with ``prefix`` its last token may be the start of a token.
+
+    Candidate positions are found with list.index (C speed): the token lists
+    of a big book's candidates run to hundreds of tokens (names), and this is
+    called for every form, column and candidate."""
     size = len(needle)
     if not size:
         return -1
-    head, last = needle[:-1], needle[-1]
-    for start in range(len(haystack) - size + 1):
-        if tuple(haystack[start : start + size - 1]) != head:
-            continue
+    last = needle[-1]
+    if size == 1 and not prefix:
+        try:
+            return haystack.index(last)
+        except ValueError:
+            return -1
+    if size == 1:
+        for position, token in enumerate(haystack):
+            if token.startswith(last):
+                return position
+        return -1
+    first, middle = needle[0], list(needle[1:-1])
+    end = len(haystack) - size + 1  # the last possible start, plus one
+    if end <= 0:  # (a negative end would count from the back)
+        return -1
+    start = 0
+    while True:
+        try:
+            start = haystack.index(first, start, end)
+        except ValueError:
+            return -1
         token = haystack[start + size - 1]
-        if token == last or (prefix and token.startswith(last)):
+        if (token == last or (prefix and token.startswith(last))) and haystack[start + 1 : start + size - 1] == middle:
             return start
-    return -1
+        start += 1
 
 
 def _similar_words(con: sqlite3.Connection):
@@ -122,7 +151,7 @@ def search(store: FactStore, text: str, limit: int | None = 20, **filters) -> li
     # index columns of the candidates alone afterwards. Without filters the
     # join with facts is skipped too: on 100,000 facts that halves the query.
     # ``rank`` is BM25 with the column weights the store was built with
-    # (index.RANK); a configured rank is cheaper than calling bm25() here.
+    # (layout.RANK); a configured rank is cheaper than calling bm25() here.
     sql = "SELECT fts.rowid, fts.rank FROM fts "
     if where != "1":
         sql += f"JOIN facts f ON f.rowid = fts.rowid WHERE fts MATCH ? AND {where} ORDER BY rank"
@@ -135,7 +164,7 @@ def search(store: FactStore, text: str, limit: int | None = 20, **filters) -> li
         return []
     rowids = [rowid for rowid, _rank in ranked]
     facts = store.facts_by_rowids(rowids)
-    columns = {rowid: full_row(row) for rowid, row in store.index_rows(rowids, COLUMNS).items()}
+    columns = {rowid: full_row(row) for rowid, row in store.index_rows(rowids, _columns_read(query)).items()}
     named = _named_entities(store, query)
     best = max(-rank for _rowid, rank in ranked)
     hits = [_rank(query, facts[rowid], -rank / best if best > 0 else 0.0, columns[rowid], named)
@@ -144,9 +173,21 @@ def search(store: FactStore, text: str, limit: int | None = 20, **filters) -> li
     return hits[:limit] if limit else hits
 
 
-def _named_entities(store: FactStore, query: Query) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
-    """Entities the whole query names, each with the (zh, en) tokens of every
-    name it has, to tell a fact whose text names it from one only linked."""
+def _columns_read(query: Query) -> tuple[str, ...]:
+    """The index columns that ranking looks at: those the query's forms match
+    in, and the text's own (phrase, entity). A Chinese query never reads the
+    pinyin columns, nor makes their token lists."""
+    read = {"zh": None, "en": None}
+    for form in query.all_forms():
+        read.update(dict.fromkeys(form.columns))
+    return tuple(read)
+
+
+def _named_entities(store: FactStore, query: Query) -> dict[str, list[tuple[str, ...]]]:
+    """Entities the whole query names, each with the words of every name it
+    has, to tell a fact whose text names it from one only linked. (Their
+    stems are made only if the Chinese text does not say it: a Chinese query
+    then never loads the stemmer.)"""
     named = {}
     for entity_id in store.entities_named(name_key(query.raw)):
         entity = store.entity(entity_id) or {}
@@ -154,9 +195,9 @@ def _named_entities(store: FactStore, query: Query) -> dict[str, list[tuple[tupl
                  *entity.get("aliases", [])]
         forms = []
         for name in names:
-            words = [t.text for t in tokenize(fold_text(name))]
+            words = tuple(t.text for t in tokenize(fold_text(name)))
             if words:
-                forms.append((tuple(words), tuple(stem(w) for w in words)))
+                forms.append(words)
         named[entity_id] = forms
     return named
 
@@ -198,8 +239,9 @@ def _rank(query: Query, fact: dict, bm25: float, columns: dict[str, str], named:
             parts["phrase"] = PHRASE_BOOST
     linked = [entity_id for entity_id in named if entity_id in fact["entities"]]
     if linked:
-        says_it = any(_contains(tokens["zh"], zh, False) >= 0 or _contains(tokens["en"], en, False) >= 0
-                      for entity_id in linked for zh, en in named[entity_id])
+        names = [words for entity_id in linked for words in named[entity_id]]
+        says_it = (any(_contains(tokens["zh"], words, False) >= 0 for words in names)
+                   or any(_contains(tokens["en"], tuple(stem(w) for w in words), False) >= 0 for words in names))
         parts["entity"] = ENTITY_BOOST if says_it else LINKED_BOOST
     score = round(sum(parts.values()), 4)
     return Hit(fact=fact, score=score, parts=parts, matches=matches, columns=tokens)

@@ -7,7 +7,7 @@ that ``normalize`` also produces for queries, so SQLite's FTS5 (with a plain
 unicode61 tokenizer that keeps '.') matches them exactly. (A big book's rows
 are made in two processes: see ``readahead``.)
 
-Columns (their BM25 weights are ``WEIGHTS``):
+Columns (their BM25 weights are ``layout.WEIGHTS``):
 
 * ``zh``     folded Chinese text, one token per character, numbers whole
 * ``quote``  the verbatim quote, tokenised the same way
@@ -27,31 +27,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .layout import SEPARATOR
 from .normalize import fold_text, han_pattern, is_han, stem, words
-
-COLUMNS = ("zh", "quote", "en", "names", "py", "py_alt", "ini", "chars")
-#: The columns a query on a column looks in: ``chars`` is empty where it
-#: would equal ``zh``, and a phrase of single characters in ``zh`` is one in
-#: ``chars`` too.
-MATCH_COLUMNS = {"chars": ("chars", "zh")}
-#: The index table. unicode61 with '.' kept inside tokens (10.6 is one token;
-#: ours never hold any other punctuation). No prefix indexes: they would
-#: triple the index of every column for the one kind of query that ends in a
-#: prefix (chongq → chong q*), which FTS5 answers from the term list anyway.
-FTS_SCHEMA = (f"CREATE VIRTUAL TABLE fts USING fts5({', '.join(COLUMNS)}, "
-              "tokenize = \"unicode61 remove_diacritics 0 tokenchars '.'\")")
-#: BM25 column weights: which matches pick the candidates. ``names`` is low
-#: because it repeats every name in several forms (zh, en, pinyin, initials),
-#: which would outweigh what the fact's own text says.
-WEIGHTS = {"zh": 10.0, "quote": 4.0, "en": 8.0, "names": 2.0, "py": 6.0, "py_alt": 0.5, "ini": 4.0,
-           "chars": 1.0}
-#: The fts table's rank, configured once when the store is built, so that
-#: ``ORDER BY rank`` sorts by weighted BM25 without a bm25() call per row.
-RANK = f"bm25({', '.join(str(WEIGHTS[c]) for c in COLUMNS)})"
-#: Put between the parts of a column so that a phrase never runs from one
-#: name into the next. One token for FTS5 ('.' is a token character), but
-#: never one of a query's: ``tokenize`` keeps a '.' only between digits.
-SEPARATOR = "sep.sep"
 
 
 @lru_cache(maxsize=8192)
@@ -171,14 +148,6 @@ def _chars(zh_words: list[str]) -> str:
     if all(len(w) == 1 for w in zh_words):
         return ""
     return " ".join("".join(zh_words))
-
-
-def full_row(columns: dict[str, str]) -> dict[str, str]:
-    """An index row as read from the store, with ``chars`` as it was before
-    the store left it out."""
-    if "chars" in columns and "zh" in columns:
-        columns["chars"] = " ".join("".join(columns["zh"].split()))
-    return columns
 
 
 def _latin_words(texts: list[str]) -> set[str]:

@@ -25,15 +25,13 @@ parsing is testable alone.
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from functools import lru_cache
-from typing import Callable, NamedTuple
+from typing import Callable
 
 from ..errors import UsageError
-from .index import MATCH_COLUMNS
-from .normalize import Token, char_tokens, fold_text, is_han, stem, tokenize
-from .syllables import INITIALS, LONGEST, SYLLABLES
+from ..records import Record
+from .layout import MATCH_COLUMNS
+from .normalize import Token, char_tokens, fold_text, is_han, stem, tokenize, words
 
 MAX_QUERY_CHARS = 500
 MAX_PIECES = 16
@@ -94,35 +92,51 @@ def _has_latin(text: str) -> bool:
     return any(c.isascii() and c.isalpha() for c in text)
 
 
-@lru_cache(maxsize=2)
-def _synonym_table(latin: bool) -> dict[str, tuple[str, ...]]:
-    table: dict[str, tuple[str, ...]] = {}
+def synonyms_of(text: str) -> tuple[str, ...]:
+    """The curated synonyms of ``text``: the other members of every group
+    with a member of the same key, in the order of the groups.
+
+    Only the members that can have that key are folded and stemmed: an ASCII
+    member with as many words and the same first letter (stemming keeps a
+    word's first letter), a Chinese member only for a key that starts with a
+    Chinese character. So a Latin query stems a few words instead of every
+    member, and never loads the traditional-to-simplified table that folding
+    the Chinese members would (tests compare this with every member's key)."""
+    key = synonym_key(text)
+    if not key:
+        return ()
+    latin = _has_latin(key)
+    size = key.count(" ") + 1
+    found: tuple[str, ...] = ()
     for group in SYNONYM_GROUPS:
         for member in group:
             if _has_latin(member) and not latin:
                 continue
-            others = tuple(m for m in group if m != member)
-            key = synonym_key(member)
-            table[key] = tuple(dict.fromkeys(table.get(key, ()) + others))
-    return table
+            if member.isascii():
+                if member[0].lower() != key[0] or member.count(" ") + 1 != size:
+                    continue
+                member_key = " ".join(map(stem, words(member.lower())))  # tokenize() at C speed
+            else:
+                if key[0].isascii():
+                    continue
+                member_key = synonym_key(member)
+            if member_key == key:
+                found = tuple(dict.fromkeys(found + tuple(m for m in group if m != member)))
+    return found
 
 
-def synonyms_of(text: str) -> tuple[str, ...]:
-    """The curated synonyms of ``text``. Built on first use; a query without
-    Latin letters never needs the English keys, nor the stemmer that makes them."""
-    key = synonym_key(text)
-    return _synonym_table(_has_latin(key)).get(key, ())
-
-
-
-class Form(NamedTuple):
+class Form(Record):
     """One way a piece of the query can match: tokens in some columns."""
 
-    kind: str  # chinese, english, latin, number, partial, pinyin, pinyin-alt, initials, synonym, typo
-    columns: tuple[str, ...]
-    tokens: tuple[str, ...]
-    prefix: bool = False  # the last token is a prefix (pinyin)
-    note: str = ""  # for --explain: the synonym or corrected word
+    __slots__ = ("kind", "columns", "tokens", "prefix", "note")
+
+    def __init__(self, kind: str, columns: tuple[str, ...], tokens: tuple[str, ...], prefix: bool = False,
+                 note: str = ""):
+        self.kind = kind  # chinese, english, latin, number, partial, pinyin, pinyin-alt, initials, synonym, typo
+        self.columns = columns
+        self.tokens = tokens
+        self.prefix = prefix  # the last token is a prefix (pinyin)
+        self.note = note  # for --explain: the synonym or corrected word
 
     def fts(self) -> str:
         phrase = '"' + " ".join(self.tokens).replace('"', '""') + '"'
@@ -133,16 +147,22 @@ class Form(NamedTuple):
         return f"{self.kind} ({self.note})" if self.note else self.kind
 
 
-class Piece(NamedTuple):
-    text: str  # as the user typed it (folded)
-    forms: list[Form]
+class Piece(Record):
+    __slots__ = ("text", "forms")
+
+    def __init__(self, text: str, forms: list[Form]):
+        self.text = text  # as the user typed it (folded)
+        self.forms = forms
 
 
-class Query(NamedTuple):
-    raw: str
-    folded: str
-    pieces: list[Piece]
-    whole: list[Form]  # forms of the query as a whole (joined pinyin, synonyms of several words)
+class Query(Record):
+    __slots__ = ("raw", "folded", "pieces", "whole")
+
+    def __init__(self, raw: str, folded: str, pieces: list[Piece], whole: list[Form]):
+        self.raw = raw
+        self.folded = folded
+        self.pieces = pieces
+        self.whole = whole  # forms of the query as a whole (joined pinyin, synonyms of several words)
 
     def fts(self) -> str:
         conjunction = " AND ".join(
@@ -169,6 +189,8 @@ def segmentations(letters: str, allow_prefix: bool, limit: int = 4) -> list[list
     least one whole syllable precedes it (chongq → chong, q)."""
     if not letters or not letters.isascii() or not letters.isalpha():
         return []
+    from .syllables import LONGEST, SYLLABLES, TEXT  # only Latin queries need them
+
     n = len(letters)
     best: dict[int, list[list[str]]] = {n: [[]]}
     for start in range(n - 1, -1, -1):
@@ -179,7 +201,7 @@ def segmentations(letters: str, allow_prefix: bool, limit: int = 4) -> list[list
                 options.extend([part] + rest for rest in best[end])
         if allow_prefix and start > 0 and not options:
             part = letters[start:]
-            if any(s.startswith(part) for s in SYLLABLES):
+            if " " + part in TEXT:  # some syllable starts with it
                 options.append([part])
         fewest = min(map(len, options), default=0)
         best[start] = [option for option in options if len(option) == fewest][:limit]
@@ -192,18 +214,28 @@ def segment_pinyin(letters: str, allow_prefix: bool) -> list[str] | None:
     return found[0] if found else None
 
 
-_TONE_DIGIT = re.compile(r"(?<=[a-z])[1-5]")
-#: ü in any tone, as typed; folding would make it u, which is another vowel.
-_U_UMLAUT = re.compile("[üǖǘǚǜÜǕǗǙǛ]")
+#: ü in any tone, as typed, to v; folding would make it u, which is another
+#: vowel. (Translation tables rather than regular expressions here: every
+#: query is parsed once per process, so compiling a pattern would cost more
+#: than using it — this character class alone took 0.8 ms.)
+_U_UMLAUT_TO_V = str.maketrans(dict.fromkeys("üǖǘǚǜÜǕǗǙǛ", "v"))
 
 
 def pinyin_letters(word: str) -> str:
     """The letters of a word typed as pinyin: tone digits dropped (tone marks
-    are gone already), ü written v."""
-    return _TONE_DIGIT.sub("", word.replace("ü", "v"))
+    are gone already; a digit 1–5 right after a letter is a tone), ü written v."""
+    out = []
+    previous = ""
+    for char in word.replace("ü", "v"):
+        if not ("1" <= char <= "5" and "a" <= previous <= "z"):
+            out.append(char)
+        previous = char
+    return "".join(out)
 
 
 def _pinyin_forms(word: str) -> list[Form]:
+    from .syllables import INITIALS, SYLLABLES
+
     letters = pinyin_letters(word)
     forms: list[Form] = []
     for syllables in segmentations(letters, allow_prefix=True):
@@ -291,7 +323,7 @@ def parse(
     folded = fold_text(text)
     # The same text with ü kept apart from u, for pinyin (lüyi is 绿意);
     # character for character the same as ``folded`` in every other way.
-    folded_v = fold_text(_U_UMLAUT.sub("v", text))
+    folded_v = fold_text(text.translate(_U_UMLAUT_TO_V))
     if len(folded_v) != len(folded):
         folded_v = folded
     groups = _pieces(folded)

@@ -6,9 +6,10 @@ that would let any consonant pass for a syllable. The search needs this list at
 query time, when pypinyin itself is not loaded.
 """
 
-SYLLABLES = frozenset(
-    (
-    "a ai an ang ao ba bai ban bang bao bei ben beng bi bian biang biao bie bin "
+#: Every syllable after a space: a syllable starts with ``p`` exactly when
+#: " " + p is in this text, which is found at C speed.
+TEXT = (
+    " a ai an ang ao ba bai ban bang bao bei ben beng bi bian biang biao bie bin "
     "bing bo bong bu ca cai can cang cao ce cei cen ceng cha chai chan chang chao "
     "che chen cheng chi chong chou chu chua chuai chuan chuang chui chun chuo ci "
     "cong cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di dia dian "
@@ -32,8 +33,8 @@ SYLLABLES = frozenset(
     "yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan "
     "zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang "
     "zhui zhun zhuo zi zong zou zu zuan zui zun zuo "
-    ).split()
 )
+SYLLABLES = frozenset(TEXT.split())
 
 INITIALS = frozenset(s[0] for s in SYLLABLES)
 LONGEST = max(map(len, SYLLABLES))
