@@ -17,7 +17,7 @@ import sqlite3
 from typing import Iterable, Iterator, Optional
 
 #: Bump when the layout or the tokens change: old stores are then rebuilt.
-STORE_VERSION = 9
+STORE_VERSION = 10
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -130,12 +130,11 @@ def write(head: dict, rows: Iterable[FactRows], connection: sqlite3.Connection, 
     """Write a book into an empty database, its facts as ``fact_rows``
     yields them; the search index's rows are made here."""
     from .search.index import Indexer
-    from .search.layout import COLUMNS, FTS_SCHEMA, RANK
+    from .search.layout import COLUMNS, FTS_SCHEMA
 
     con = connection
     con.executescript(SCHEMA)
     con.execute(FTS_SCHEMA)
-    con.execute("INSERT INTO fts(fts, rank) VALUES ('rank', ?)", (RANK,))
     # No merging of index segments while writing: the 'optimize' at the end
     # merges them all once (11% fewer SQLite instructions on a big book).
     con.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")

@@ -24,9 +24,10 @@ FTS_SCHEMA = (f"CREATE VIRTUAL TABLE fts USING fts5({', '.join(COLUMNS)}, "
 #: which would outweigh what the fact's own text says.
 WEIGHTS = {"zh": 10.0, "quote": 4.0, "en": 8.0, "names": 2.0, "py": 6.0, "py_alt": 0.5, "ini": 4.0,
            "chars": 1.0}
-#: The fts table's rank, configured once when the store is built, so that
-#: ``ORDER BY rank`` sorts by weighted BM25 without a bm25() call per row.
-RANK = f"bm25({', '.join(str(WEIGHTS[c]) for c in COLUMNS)})"
+#: How candidates are ranked: BM25 with the column weights. (Measured: an
+#: explicit bm25() is 1.4× faster than the same function configured as the
+#: table's ``rank``, whose ORDER BY goes through FTS5's own sorter.)
+BM25 = f"bm25(fts, {', '.join(str(WEIGHTS[c]) for c in COLUMNS)})"
 #: Put between the parts of a column so that a phrase never runs from one
 #: name into the next. One token for FTS5 ('.' is a token character), but
 #: never one of a query's: ``tokenize`` keeps a '.' only between digits.
