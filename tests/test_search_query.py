@@ -322,3 +322,20 @@ def test_synonyms_agree_with_the_table_of_every_member(latin):
         key = synonym_key(text)
         if _has_latin(key) == latin:
             assert synonyms_of(text) == table.get(key, ()), text
+
+
+
+def test_every_traditional_character_of_the_table_folds_to_its_simplified_one():
+    from pathlib import Path
+
+    import jlp_cli
+    from jlp_cli.search.normalize import fold_text, simplified
+
+    pairs = (Path(jlp_cli.__file__).parent / "data" / "t2s.txt").read_text(encoding="utf-8").replace("\n", "")
+    table = dict(zip(pairs[0::2], pairs[1::2]))
+    assert len(table) > 4000
+    for traditional, simple in table.items():
+        assert simplified(traditional) == simple
+    assert fold_text("重慶九龍坡區") == "重庆九龙坡区"
+    for char in "重庆九龙坡区氢能铝":  # simplified characters stay as they are
+        assert simplified(char) == char

@@ -312,10 +312,25 @@ def test_a_book_read_in_a_child_builds_the_same_store(tmp_path, monkeypatch, rea
 def test_index_rows_made_ahead_by_the_child_are_the_same(tmp_path, monkeypatch, read_ahead):
     monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(read_ahead, "BATCH", 7)
-    monkeypatch.setattr(read_ahead, "_writable", lambda _connection: False)  # as if the parent were behind
+    monkeypatch.setattr(read_ahead, "_parent_behind", lambda _connection: True)
     ahead = dump(open_store(SHIPPED, rebuild=True).con)
     monkeypatch.setenv("JLP_BUILD_PROCESSES", "1")
     assert dump(open_store(SHIPPED, rebuild=True).con) == ahead
+
+
+def test_the_child_knows_when_the_parent_has_not_taken_a_batch(read_ahead):
+    import multiprocessing
+
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    try:
+        assert not read_ahead._parent_behind(sender)
+        sender.send(("rows", ["a batch"]))
+        assert read_ahead._parent_behind(sender)  # sent, not yet taken
+        assert receiver.recv() == ("rows", ["a batch"])
+        assert not read_ahead._parent_behind(sender)
+    finally:
+        receiver.close()
+        sender.close()
 
 
 def test_a_problem_found_in_the_child_is_reported_in_full(tmp_path, monkeypatch, read_ahead):

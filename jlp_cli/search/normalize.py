@@ -61,12 +61,23 @@ class Token(NamedTuple):
 
 
 @lru_cache(maxsize=1)
-def t2s_table() -> dict[str, str]:
-    """Traditional → simplified, one character each (built from OpenCC by
-    ``scripts/build_t2s.py``)."""
+def _t2s_pairs() -> str:
+    """Traditional → simplified, one character each, as pairs of characters
+    (built from OpenCC by ``scripts/build_t2s.py``)."""
     raw = (Path(__file__).resolve().parent.parent / "data" / "t2s.txt").read_text(encoding="utf-8")
-    pairs = raw.replace("\n", "")
-    return dict(zip(pairs[0::2], pairs[1::2]))
+    return raw.replace("\n", "")
+
+
+def simplified(char: str) -> str:
+    """One character traditional → simplified. Found in the pairs by
+    ``str.find`` rather than through a dict of its 4,572 pairs, which would
+    cost a millisecond to build on every Chinese query: a query folds a few
+    characters, and each character is folded once per process (``_FOLD``)."""
+    pairs = _t2s_pairs()
+    at = pairs.find(char)
+    while at >= 0 and at % 2:  # a simplified character: look on
+        at = pairs.find(char, at + 1)
+    return pairs[at + 1] if at >= 0 else char
 
 
 def fold_char(char: str) -> str:
@@ -76,8 +87,7 @@ def fold_char(char: str) -> str:
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     folded = unicodedata.normalize("NFKC", stripped).casefold()
     if is_han(folded):
-        table = t2s_table()
-        folded = "".join(table.get(c, c) for c in folded)
+        folded = "".join(map(simplified, folded))
     return folded
 
 
