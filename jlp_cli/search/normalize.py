@@ -20,7 +20,8 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+
+from ..records import Record
 
 # Runs of letters, digits and decimal numbers (a '.' only between digits).
 # Chinese characters are split off the runs in Python: a regular expression
@@ -50,10 +51,13 @@ def is_han(text: str) -> bool:
     return not text.isascii() and any(is_han_char(c) for c in text)
 
 
-class Token(NamedTuple):
-    text: str
-    start: int  # offsets in the folded text
-    end: int
+class Token(Record):
+    __slots__ = ("text", "start", "end")
+
+    def __init__(self, text: str, start: int, end: int):
+        self.text = text
+        self.start = start  # offsets in the folded text
+        self.end = end
 
     @property
     def is_han(self) -> bool:

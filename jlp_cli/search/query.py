@@ -31,7 +31,7 @@ from typing import Callable
 from ..errors import UsageError
 from ..records import Record
 from .layout import MATCH_COLUMNS
-from .normalize import Token, char_tokens, fold_text, is_han, stem, tokenize, words
+from .normalize import Token, char_tokens, fold_text, is_han, stem, tokenize
 
 MAX_QUERY_CHARS = 500
 MAX_PIECES = 16
@@ -115,7 +115,9 @@ def synonyms_of(text: str) -> tuple[str, ...]:
             if member.isascii():
                 if member[0].lower() != key[0] or member.count(" ") + 1 != size:
                     continue
-                member_key = " ".join(map(stem, words(member.lower())))  # tokenize() at C speed
+                # tokenize(), not words(): words' own pattern would be
+                # compiled on every query for the few members compared here.
+                member_key = " ".join(stem(t.text) for t in tokenize(member.lower()))
             else:
                 if key[0].isascii():
                     continue
