@@ -19,7 +19,9 @@ document, and checked then: correct for any order, lean for the usual one.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from itertools import chain
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .yamlstream import Unsupported, top_level
@@ -118,3 +120,21 @@ class StreamedBook:
 
 def read(stream, source_text: str | None = None, dump: bool = True) -> StreamedBook:
     return StreamedBook(stream, source_text, dump)
+
+
+@contextmanager
+def streamed(path: Path, sha256: str | None = None, source_text: str | None = None, dump: bool = True):
+    """The book at ``path`` as a ``StreamedBook``, its bytes hashed as they are
+    read. On leaving, ``Unsupported`` if they are not the bytes ``sha256``
+    names (the file changed since it was hashed); a file the stream cannot
+    read (not UTF-8, not a regular file) is ``Unsupported`` too: the full
+    reader then reports it."""
+    from .source import TextStream
+
+    try:
+        with TextStream(path) as stream:
+            yield read(stream, source_text, dump)
+            if sha256 is not None and stream.hexdigest() != sha256:
+                raise Unsupported("the file changed while it was read")
+    except TextStream.Unreadable as exc:
+        raise Unsupported(str(exc)) from None

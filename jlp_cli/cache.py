@@ -138,8 +138,7 @@ def _build_into(con: sqlite3.Connection, facts_path: Path, sha256: str | None, s
     con.execute("PRAGMA synchronous = OFF")
     if streaming:
         from . import readahead
-        from .bookstream import read
-        from .yamlstream import Unsupported
+        from .bookstream import streamed
 
         with paused_gc():
             if readahead.worth_it(facts_path):
@@ -147,15 +146,9 @@ def _build_into(con: sqlite3.Connection, facts_path: Path, sha256: str | None, s
 
                 with readahead.rows(facts_path, sha256) as (head, rows):
                     write(head, rows, con, sha256, str(facts_path))
-                return sha256
-            try:
-                with source_file.TextStream(facts_path) as stream:
-                    book = read(stream)
+            else:
+                with streamed(facts_path, sha256) as book:
                     build(book.head, book.facts, con, sha256, str(facts_path))
-                    if stream.hexdigest() != sha256:
-                        raise Unsupported("the file changed while it was read")
-            except source_file.TextStream.Unreadable as exc:
-                raise Unsupported(str(exc)) from None
         return sha256
 
     from .validate import read_book
@@ -182,12 +175,24 @@ def _ways_to_build(stat: os.stat_result) -> tuple[bool, ...]:
     return (False,)
 
 
-def _build_file(cache: Path, facts_path: Path, stat: os.stat_result, sha256: str | None) -> str | None:
-    """Build a store atomically; return the SHA-256 it is named by, or None
-    if the cache is unwritable."""
+def _first_way(stat: os.stat_result, attempt):
+    """``attempt(streaming)`` for each way to build in turn, until one does not
+    give up (``Unsupported``); the last way never does."""
     from .yamlstream import Unsupported
 
     for streaming in _ways_to_build(stat):
+        try:
+            return attempt(streaming)
+        except Unsupported:
+            continue
+    raise AssertionError("the last way to build never gives up")
+
+
+def _build_file(cache: Path, facts_path: Path, stat: os.stat_result, sha256: str | None) -> str | None:
+    """Build a store atomically; return the SHA-256 it is named by, or None
+    if the cache is unwritable."""
+
+    def attempt(streaming: bool) -> str | None:
         try:
             cache.mkdir(parents=True, exist_ok=True)
             import tempfile
@@ -205,29 +210,25 @@ def _build_file(cache: Path, facts_path: Path, stat: os.stat_result, sha256: str
                 con.close()
             os.replace(temp_path, store_path(cache, built))
             return built
-        except Unsupported:
-            continue
         except sqlite3.OperationalError:  # disk full, read-only after all
             return None
         finally:
             _remove(temp_path)
-    raise AssertionError("the last way to build never gives up")
+
+    return _first_way(stat, attempt)
 
 
 def _build_in_memory(facts_path: Path, stat: os.stat_result, sha256: str | None) -> sqlite3.Connection:
-    from .yamlstream import Unsupported
-
-    for streaming in _ways_to_build(stat):
+    def attempt(streaming: bool) -> sqlite3.Connection:
         con = sqlite3.connect(":memory:", check_same_thread=False)
         try:
             _build_into(con, facts_path, sha256, streaming)
             return con
-        except Unsupported:
-            con.close()
         except BaseException:
             con.close()
             raise
-    raise AssertionError("the last way to build never gives up")
+
+    return _first_way(stat, attempt)
 
 
 def open_store(facts_path: Path, rebuild: bool = False) -> FactStore:

@@ -52,6 +52,15 @@ class Problem(Record):
         }
 
 
+def did_you_mean(word: str, choices: list[str], cutoff: float = 0.6) -> str | None:
+    """A hint naming the choices closest to ``word`` ("did you mean 'a' or
+    'b'?"), or None when none is close."""
+    import difflib  # only when something was not found
+
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=cutoff)
+    return "did you mean " + " or ".join(repr(c) for c in close) + "?" if close else None
+
+
 class OutputClosed(Exception):
     """The reader of stdout went away (``jlp facts | head -1``): not an error."""
 

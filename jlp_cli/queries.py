@@ -10,18 +10,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .errors import NotFound, UsageError
+from .errors import NotFound, UsageError, did_you_mean
 from .store import FactStore, name_key
 
 FIGURE_SORTS = tuple(FactStore.FIGURE_ORDER)
 
 
 def _suggest(word: str, choices: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)
+    close = did_you_mean(word, choices, cutoff=0.5)
     if close:
-        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+        return close
     shown = ", ".join(choices[:12]) + (", …" if len(choices) > 12 else "")
     return f"choose one of: {shown}"
 
@@ -119,11 +117,7 @@ def fact(store: FactStore, fact_id: str) -> dict:
     if candidates:
         raise NotFound(f"{fact_id!r} is the start of several fact ids",
                        hint="it could be " + ", ".join(candidates[:6]))
-    nearby = store.fact_ids(wanted[:2])
-    import difflib
-
-    close = difflib.get_close_matches(wanted, nearby, n=3, cutoff=0.6)
-    hint = ("did you mean " + " or ".join(repr(c) for c in close) + "?") if close else \
+    hint = did_you_mean(wanted, store.fact_ids(wanted[:2])) or \
         f"list the ids with 'jlp facts', or try 'jlp search {wanted}'"
     raise NotFound(f"there is no fact {fact_id!r}", hint=hint)
 

@@ -7,12 +7,13 @@ index's tokens, SQLite, the full-text index). On a machine with two cores
 they overlap when the reading runs in a forked child that sends the rows of
 each batch of facts through a pipe; the pipe's small buffer keeps the child
 only a few batches ahead, so neither process ever holds the book. When the
-parent has not taken the last batch yet (it is behind), the child makes the next batch's index
-rows itself instead of waiting: the work balances on any machine.
+parent has not taken the last batch yet (it is behind), the child makes the
+next batch's index rows itself instead of waiting: the work balances on any
+machine.
 
-The child refuses as the in-process reader does (a problem, a YAML feature
-for the full reader, a file changed while read), and so does anything that
-goes wrong in it: the caller then builds the plain way, which reports it.
+The child refuses as the in-process reader does (``bookstream.streamed``: a
+problem, a YAML feature for the full reader, a file changed while read), and
+so does anything that goes wrong in it: the caller then builds the plain way, which reports it.
 """
 
 from __future__ import annotations
@@ -118,15 +119,13 @@ def _parent_behind(connection) -> bool:
 
 def _read(sender, facts_path: Path, sha256: str) -> None:
     """The child: stream the book, send its head, then its rows in batches."""
-    from . import source
-    from .bookstream import read
+    from .bookstream import streamed
     from .search.index import Indexer
     from .store import entity_names, fact_rows, with_index_row
     from .validate import paused_gc
 
     try:
-        with paused_gc(), source.TextStream(facts_path) as stream:
-            book = read(stream)
+        with paused_gc(), streamed(facts_path, sha256) as book:
             sender.send(("head", book.head))
             indexer = Indexer(entity_names(book.head))
             batch = []
@@ -140,9 +139,6 @@ def _read(sender, facts_path: Path, sha256: str) -> None:
                     sender.send(("rows", batch))
                     batch = []
             sender.send(("rows", batch))
-            if stream.hexdigest() != sha256:
-                sender.send(("refused", "the file changed while it was read"))
-                return
         sender.send(("done", None))
     except BaseException as exc:  # the parent builds the plain way, which reports it
         try:

@@ -43,23 +43,21 @@ def validate_file(path: Path, source_text: str | None = None):
     A valid book is checked as it streams by (``bookstream``), never held
     whole; a book with a problem is read again whole, to report every
     problem with its line."""
-    from . import source
-    from .bookstream import Refused, read
+    from .bookstream import Refused, streamed
     from .yamlstream import Unsupported, c_parser_available
 
-    if c_parser_available():
+    events = c_parser_available()
+    if events:
         try:
-            with paused_gc(), source.TextStream(path) as stream:
-                book = read(stream, source_text, dump=False)
+            with paused_gc(), streamed(path, source_text=source_text, dump=False) as book:
                 for _fact in book.facts:
                     pass
-                return book.facts_read, []
+            return book.facts_read, []
         except Refused:
             pass  # a problem: read_book says which, and where
-        except (Unsupported, source.TextStream.Unreadable):
-            book, problems, _sha256 = read_book(path, source_text, events=False)
-            return (len(book.facts) if book else None), problems
-    book, problems, _sha256 = read_book(path, source_text)
+        except Unsupported:
+            events = False  # YAML only the full reader takes, or bytes it reports
+    book, problems, _sha256 = read_book(path, source_text, events=events)
     return (len(book.facts) if book else None), problems
 
 

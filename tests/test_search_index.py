@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from jlp_cli.search.index import Indexer
 from jlp_cli.search.normalize import tokenize, words
+from jlp_cli.store import entity_names
 
 from .conftest import SHIPPED
 
@@ -16,10 +17,6 @@ from .conftest import SHIPPED
 @pytest.fixture(scope="module")
 def book() -> dict:
     return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
-
-
-def entity_names(book: dict) -> dict[str, list[str]]:
-    return {e["id"]: [e["name"]["zh"], e["name"]["en"], *e["aliases"]] for e in book["entities"]}
 
 
 # Digits, dots, letters, Chinese characters (a compatibility ideograph and

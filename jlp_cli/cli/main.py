@@ -20,7 +20,7 @@ except ImportError:  # a Typer that uses Click itself
     from click.exceptions import ClickException  # type: ignore[no-redef]
     from click.exceptions import UsageError as ClickUsageError  # type: ignore[no-redef]
 
-from ..errors import ExitStatus, JlpError, OutputClosed
+from ..errors import ExitStatus, JlpError, OutputClosed, did_you_mean
 
 
 def _say(message: str, hint: str | None = None) -> None:
@@ -65,11 +65,9 @@ class JlpGroup(TyperGroup):
         try:
             return self._click_resolve_command(ctx, args)
         except ClickUsageError as error:
-            import difflib
-
-            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            close = did_you_mean(args[0], self.list_commands(ctx)) if args else None
             if close:
-                error.message = error.message.rstrip(".") + ". Did you mean " + " or ".join(map(repr, close)) + "?"
+                error.message = error.message.rstrip(".") + ". " + close[0].upper() + close[1:]
             raise
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):

@@ -101,8 +101,6 @@ def _float(value: float) -> str:
     return float.__repr__(value)
 
 
-
-
 def tabular_columns(view: View, fields: list[str] | None, lang: str) -> list[tuple[str, Any]]:
     """(header, getter) pairs: --fields if given, else the view's columns with
     bilingual columns split into one column per language."""

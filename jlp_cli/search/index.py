@@ -1,11 +1,12 @@
 """Turn facts into the token columns of the search index.
 
 Tokenising runs only when a store is built: it needs pypinyin's phrase
-dictionary, which the query path never loads (queries use only the constants
-here and ``full_row``). Every column is a space-separated list of tokens
-that ``normalize`` also produces for queries, so SQLite's FTS5 (with a plain
-unicode61 tokenizer that keeps '.') matches them exactly. (A big book's rows
-are made in two processes: see ``readahead``.)
+dictionary, which the query path never loads (queries use only ``layout``:
+the columns, their weights and ``full_row``). Every column is a
+space-separated list of tokens that ``normalize`` also produces for queries,
+so SQLite's FTS5 (with a plain unicode61 tokenizer that keeps '.') matches
+them exactly. (A big book's rows are made in two processes: see
+``readahead``.)
 
 Columns (their BM25 weights are ``layout.WEIGHTS``):
 
@@ -28,7 +29,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .layout import SEPARATOR
-from .normalize import fold_text, han_pattern, is_han, stem, words
+from .normalize import fold_text, han_class, is_han, stem, words
 
 
 @lru_cache(maxsize=8192)
@@ -138,7 +139,7 @@ def _pinyin_text(folded: str) -> tuple[str, str, str]:
 def _han_runs():
     import re
 
-    return re.compile(han_pattern().pattern[1:-1] + "+")
+    return re.compile(f"[{han_class()}]+")
 
 
 def _chars(zh_words: list[str]) -> str:
@@ -213,18 +214,14 @@ class Indexer:
     def row(self, fact: dict) -> tuple[dict[str, str], set[str]]:
         """The index row of one fact (a dict in the shape of facts.yaml), and
         the English-script words a typo may be corrected to."""
-        return self.columns(fact["text"]["zh"], fact["text"]["en"], fact["quote"], fact.get("entities") or ())
-
-    def columns(self, zh: str, en: str, quote: str, entities) -> tuple[dict[str, str], set[str]]:
-        """``row`` of a fact given as its texts and entity ids."""
-        zh = fold_text(zh)
+        zh = fold_text(fact["text"]["zh"])
         zh_words = words(zh)
-        en_words = words(fold_text(en))
+        en_words = words(fold_text(fact["text"]["en"]))
         py, py_alt, ini = _pinyin_text(zh)
-        names, name_words = self._names_of(tuple(entities))
+        names, name_words = self._names_of(tuple(fact.get("entities") or ()))
         return {
             "zh": " ".join(zh_words),
-            "quote": " ".join(words(fold_text(quote))),
+            "quote": " ".join(words(fold_text(fact["quote"]))),
             "en": " ".join(map(stem, en_words)),
             "names": names,
             "py": py,

@@ -39,11 +39,11 @@ def is_han_char(char: str) -> bool:
     return any(low <= code <= high for low, high in HAN_RANGES)
 
 
-@lru_cache(maxsize=1)
-def han_pattern() -> re.Pattern:
-    """One Chinese character, as a regular expression. Compiling it costs a few
-    milliseconds, so only index building uses it (see ``words``)."""
-    return re.compile("([" + "".join(f"{chr(low)}-{chr(high)}" for low, high in HAN_RANGES) + "])")
+def han_class() -> str:
+    """The Chinese characters as the inside of a regular expression's
+    character class. A pattern with it takes milliseconds to compile, so only
+    index building uses one (see ``words``)."""
+    return "".join(f"{chr(low)}-{chr(high)}" for low, high in HAN_RANGES)
 
 
 def is_han(text: str) -> bool:
@@ -153,8 +153,8 @@ def _index_words(han: bool) -> re.Pattern:
     """``WORD`` as index building wants it: a run of letters and digits
     matched as a whole, not a character at a time (three times faster), a '.'
     kept between digits. With ``han``, a Chinese character alone or a run
-    without one. Built on first use (see ``han_pattern``)."""
-    ranges = han_pattern().pattern[2:-2] if han else ""
+    without one. Built on first use (see ``han_class``)."""
+    ranges = han_class() if han else ""
     run = rf"[^\W_{ranges}]+(?:(?<=\d)\.(?=\d)[^\W_{ranges}]+)*"
     return re.compile(rf"(?=\w)[{ranges}]|{run}" if han else run)
 

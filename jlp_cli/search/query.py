@@ -115,14 +115,9 @@ def synonyms_of(text: str) -> tuple[str, ...]:
             if member.isascii():
                 if member[0].lower() != key[0] or member.count(" ") + 1 != size:
                     continue
-                # tokenize(), not words(): words' own pattern would be
-                # compiled on every query for the few members compared here.
-                member_key = " ".join(stem(t.text) for t in tokenize(member.lower()))
-            else:
-                if key[0].isascii():
-                    continue
-                member_key = synonym_key(member)
-            if member_key == key:
+            elif key[0].isascii():
+                continue
+            if synonym_key(member) == key:
                 found = tuple(dict.fromkeys(found + tuple(m for m in group if m != member)))
     return found
 
