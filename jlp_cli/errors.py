@@ -1,7 +1,7 @@
 """The project's error types and exit statuses.
 
-The core raises these and never prints or exits; ``cli/errors.py`` is the one
-place that turns them into a message on stderr and an exit status.
+The core raises these and never prints or exits; ``cli/failures.py`` is the
+one place that turns them into a message on stderr and an exit status.
 """
 
 from __future__ import annotations
@@ -89,7 +89,11 @@ class NotFound(JlpError):
 class DataError(JlpError):
     """A facts file that cannot be used, with every problem found in it."""
 
-    def __init__(self, problems: list[Problem], source: str | None = None):
+    #: Where in the text a problem without a line is (a character offset), for
+    #: the reader to turn into a line.
+    position: int | None = None
+
+    def __init__(self, problems: list[Problem], source: str | None = None, hint: str | None = None):
         self.problems = list(problems)
         self.source = source
         first = self.problems[0] if self.problems else Problem("the facts file is unusable")
@@ -98,5 +102,20 @@ class DataError(JlpError):
         message = f"{where}{first.message}" if count == 1 else f"{where}{count} problems, the first: {first.message}"
         if first.where():
             message += f" ({first.where()})"
-        hint = first.hint or "run 'jlp validate' for the full report"
+        hint = hint or first.hint or "run 'jlp validate' for the full report"
         super().__init__(message, hint)
+
+
+class StoreDamaged(JlpError):
+    """A compiled store found damaged while it was read (a bad page, a file
+    cut short behind jlp's back). Not the facts file's fault: the store is
+    removed and rebuilt."""
+
+    def __init__(self, detail: str, path=None):
+        super().__init__(f"the compiled store is damaged ({detail})",
+                         "it has been removed; run the command again to rebuild it")
+        self.path = path
+
+
+class OutputFailed(JlpError):
+    """The output could not be written: a full disk, a closed stdout."""

@@ -12,7 +12,7 @@ already passed through these models.
 from __future__ import annotations
 
 import re
-from typing import Literal, Optional, Union
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -42,7 +42,11 @@ class Text(_Strict):
         return value
 
 
-Number = Union[int, float]
+#: Numbers every tool downstream can hold: integers within 64 bits (SQLite's
+#: INTEGER) and finite floats (JSON has no NaN or Infinity).
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+Number = Union[Int64, FiniteFloat]
 
 
 class Figure(_Strict):
@@ -86,7 +90,7 @@ class Article(_Strict):
 
 class Section(_Strict):
     id: str = Field(pattern=ID_PATTERN)
-    order: int = Field(ge=0)
+    order: int = Field(ge=0, le=2**63 - 1)
     title: Text
     tagline: Optional[Text] = Field(default=None, description="The section in one line, for the overview.")
     summary: Text = Field(description="A summary of the section, written for people.")
@@ -122,9 +126,15 @@ class Fact(_Strict):
         return values
 
 
-class FactBook(_Strict):
+class BookTop(_Strict):
+    """The book's own fields, without its lists of records (which a reader
+    checks one record at a time)."""
+
     schema_version: Literal[1]
     article: Article
+
+
+class FactBook(BookTop):
     sections: list[Section] = Field(min_length=1)
     entities: list[Entity] = Field(default_factory=list)
     facts: list[Fact] = Field(min_length=1)

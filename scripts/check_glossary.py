@@ -34,16 +34,22 @@ def rows(glossary: str):
 
 
 def main(argv: list[str]) -> int:
-    from jlp_cli.validate import validate_text
+    from jlp_cli.book.reader import validate_text
 
     if len(argv) != 1:
         print("usage: check_glossary.py GLOSSARY.md", file=sys.stderr)
         return 2
     glossary = Path(argv[0]).read_text(encoding="utf-8")
-    book, problems = validate_text((ROOT / "facts.yaml").read_text(encoding="utf-8"))
+    import yaml
+
+    from jlp_cli.model import FactBook
+
+    text = (ROOT / "facts.yaml").read_text(encoding="utf-8")
+    _count, problems = validate_text(text)
     if problems:
         print("facts.yaml does not validate; run jlp validate", file=sys.stderr)
         return 2
+    book = FactBook.model_validate(yaml.safe_load(text))
     by_name = {}
     for entity in book.entities:
         for name in [entity.name.zh, *entity.aliases]:

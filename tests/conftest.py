@@ -1,4 +1,10 @@
-"""Shared fixtures: an isolated cache, the shipped book, and the tests' own books."""
+"""Shared fixtures: a sandboxed home and cache, the shipped book, the tests' own books.
+
+No test may touch the user's real files. For the whole session HOME and the
+XDG directories point into a temporary directory (subprocesses inherit it),
+as do the caches of uv and pip; at the end of the session the real home is
+compared with what it was, and any change fails the run.
+"""
 
 from __future__ import annotations
 
@@ -12,34 +18,91 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHIPPED = ROOT / "facts.yaml"
 MINI = FIXTURES / "mini.yaml"
 
+#: Environment variables a user may have set that would change what jlp does.
+USER_SETTINGS = ("JLP_CACHE_DIR", "JLP_FACTS", "JLP_LANG", "JLP_PAGER", "PAGER", "LESS", "NO_COLOR", "FORCE_COLOR",
+                 "JLP_DEBUG", "JLP_MAX_FACTS_MB", "JLP_BUILD_PROCESSES", "COLUMNS", "LINES")
+#: Where tools write under a home directory.
+HOME_VARIABLES = ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME",
+                  "UV_CACHE_DIR", "PIP_CACHE_DIR")
+
+
+def real_home() -> Path:
+    import pwd
+
+    return Path(os.environ.get("HOME") or pwd.getpwuid(os.getuid()).pw_dir)
+
+
+def home_snapshot(home: Path) -> dict:
+    """What could betray a write under ``home``: the entries (and their
+    times) of the home directory and of the places tools keep files, and
+    everything under any jlp directory."""
+    snapshot: dict = {}
+    for relative in ("", ".cache", ".config", ".local", ".local/share", ".local/state"):
+        directory = home / relative
+        try:
+            with os.scandir(directory) as entries:
+                snapshot[relative] = sorted((e.name, e.stat(follow_symlinks=False).st_mtime_ns) for e in entries
+                                            if relative or not e.name.startswith(".pytest"))
+        except OSError:
+            snapshot[relative] = None
+    for relative in (".cache/jlp", ".config/jlp", ".local/share/jlp", ".local/state/jlp"):
+        directory = home / relative
+        snapshot[relative] = sorted(str(p.relative_to(directory)) for p in directory.rglob("*")) \
+            if directory.exists() else None
+    return snapshot
+
 
 @pytest.fixture(autouse=True, scope="session")
-def _isolated_cache(tmp_path_factory):
-    """No test reads or writes the user's real cache or facts settings."""
-    cache = tmp_path_factory.mktemp("cache")
-    saved = {k: os.environ.get(k) for k in ("JLP_CACHE_DIR", "JLP_FACTS", "JLP_LANG", "JLP_PAGER", "NO_COLOR",
-                                            "FORCE_COLOR", "JLP_DEBUG")}
+def _sandbox(tmp_path_factory):
+    """A home, caches and settings of the tests' own for the whole session."""
+    home = real_home()
+    before = home_snapshot(home)
+    sandbox = tmp_path_factory.mktemp("home")
+    saved = {k: os.environ.get(k) for k in USER_SETTINGS + HOME_VARIABLES}
+    for key in USER_SETTINGS:
+        os.environ.pop(key, None)
+    os.environ["HOME"] = str(sandbox)
+    for key, relative in (("XDG_CACHE_HOME", ".cache"), ("XDG_CONFIG_HOME", ".config"),
+                          ("XDG_DATA_HOME", ".local/share"), ("XDG_STATE_HOME", ".local/state"),
+                          ("UV_CACHE_DIR", "uv-cache"), ("PIP_CACHE_DIR", "pip-cache")):
+        os.environ[key] = str(sandbox / relative)
+    cache = sandbox / "jlp-cache"
     os.environ["JLP_CACHE_DIR"] = str(cache)
-    for key in saved:
-        if key != "JLP_CACHE_DIR":
-            os.environ.pop(key, None)
     yield cache
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+    after = home_snapshot(home)
+    changed = sorted(key for key in before if before[key] != after[key])
+    assert not changed, f"the test suite changed the real home directory {home}: {changed}"
+
+
+@pytest.fixture()
+def cache_dir() -> Path:
+    """The session's jlp cache (JLP_CACHE_DIR)."""
+    return Path(os.environ["JLP_CACHE_DIR"])
+
+
+def open_store(path, rebuild: bool = False, **options):
+    """The compiled store of a facts file, as the CLI opens it: in the cache
+    that JLP_CACHE_DIR names (memory when unset), unless ``cache_dir`` says."""
+    from jlp_cli.search.layout import SEARCH_INDEX
+    from jlp_cli.store.cache import StoreOptions
+    from jlp_cli.store.cache import open_store as open_compiled
+
+    if "cache_dir" not in options:
+        cache = os.environ.get("JLP_CACHE_DIR")
+        options["cache_dir"] = Path(cache) if cache else None
+    return open_compiled(Path(path), StoreOptions(SEARCH_INDEX, **options), rebuild=rebuild)
 
 
 @pytest.fixture(scope="session")
 def shipped_store():
-    from jlp_cli.cache import open_store
-
     return open_store(SHIPPED)
 
 
 @pytest.fixture(scope="session")
 def mini_store():
-    from jlp_cli.cache import open_store
-
     return open_store(MINI)

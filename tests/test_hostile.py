@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from jlp_cli import source
+from jlp_cli.book import source
+from jlp_cli.book.reader import validate_text
 from jlp_cli.cli.app import app
 from jlp_cli.errors import DataError
 from jlp_cli.render import views
 from jlp_cli.render.human import render as render_human
 from jlp_cli.render.machine import MACHINE_FORMATS, write
-from jlp_cli.validate import validate_text
 
 from .conftest import MINI, ROOT
 

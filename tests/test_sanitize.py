@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from jlp_cli.render.sanitize import _UNSAFE_CHARACTERS, for_field, for_terminal
+from jlp_cli.search.normalize import name_key
 from jlp_cli.search.query import pinyin_letters
-from jlp_cli.store import name_key
 
 
 @pytest.mark.parametrize("char", ["\x1b", "\x07", "\u202e", "\u200b", "\ufeff", "\u115f", "\u1160", "\u3164",

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from jlp_cli.search.index import Indexer
 from jlp_cli.search.normalize import tokenize, words
-from jlp_cli.store import entity_names
+from jlp_cli.store.writer import entity_names
 
 from .conftest import SHIPPED
 
@@ -76,8 +76,9 @@ def test_a_number_cut_from_spaced_text_is_still_found(book, tmp_path, monkeypatc
     zh, where no chars column is stored."""
     import copy
 
-    from jlp_cli.cache import open_store
     from jlp_cli.search.engine import search
+
+    from .conftest import open_store
 
     monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
     spaced = copy.deepcopy(book)

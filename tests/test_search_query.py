@@ -263,9 +263,10 @@ def test_searching_loads_neither_pypinyin_nor_pydantic(shipped_store):
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from jlp_cli.cache import open_store\n"
+        "from jlp_cli.search.layout import SEARCH_INDEX\n"
+        "from jlp_cli.store.cache import StoreOptions, open_store\n"
         "from jlp_cli.search.engine import highlight_spans, search\n"
-        f"store = open_store(Path({str(SHIPPED)!r}))\n"
+        f"store = open_store(Path({str(SHIPPED)!r}), StoreOptions(SEARCH_INDEX, Path({os.environ['JLP_CACHE_DIR']!r})))\n"
         "for q in ('qingneng', 'hydrogn', '九龍坡', '10.6', 'jlp', 'hot pot'):\n"
         "    for hit in search(store, q):\n"
         "        highlight_spans(hit, 'zh'), highlight_spans(hit, 'en')\n"

@@ -111,7 +111,7 @@ def test_json_path_loads_neither_rich_nor_pypinyin_nor_pydantic():
         "    pass\n"
         "heavy = sorted(m for m in ('rich', 'pypinyin', 'pydantic', 'yaml', 'rapidfuzz', 'platformdirs', 'Stemmer',\n"
         "                            'jlp_cli.search.index', 'jlp_cli.search.syllables', 'jlp_cli.cli.complete',\n"
-        "                            'jlp_cli.cli.checking', 'jlp_cli.model', 'jlp_cli.validate')\n"
+        "                            'jlp_cli.cli.file_commands', 'jlp_cli.model', 'jlp_cli.validate')\n"
         "               if m in sys.modules)\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )

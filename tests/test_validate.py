@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from jlp_cli.checks import chinese_numeral, number_in_text
-from jlp_cli.validate import validate_text
+from jlp_cli.book.reader import validate_text
+from jlp_cli.book.rules import chinese_numeral, number_in_text
 
 from .conftest import MINI
 

@@ -1,5 +1,7 @@
 """The jlp commands. Each is thin: parse arguments, ask the core, emit a view.
 
+Every command takes ``ctx`` and finds its ``Session`` there: the book (opened
+when first asked for) and the output (the shared options, already chosen).
 Annotations are strings (``from __future__``): a command's Typer options are
 made when that command is built (see ``registry``), not all at import.
 """
@@ -10,12 +12,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from .. import __version__, queries
+from .. import __version__, lookups
 from ..render import views
-from .main import JlpGroup
-from .output import Output, data_command, with_output
+from .context import Session
+from .group import JlpGroup
 from .registry import CONTEXT_SETTINGS, command, completion
-from .session import open_book
 
 EPILOG = (
     "Exit status: 0 found/ok · 1 nothing found (no hit, unknown id or name, empty result; "
@@ -30,6 +31,7 @@ app = typer.Typer(
     "Run jlp alone for an overview. Example: jlp search 氢能",
     epilog=EPILOG,
     no_args_is_help=False,
+    add_completion=False,  # ours take the shell's name: see complete.py
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings=CONTEXT_SETTINGS,
@@ -57,57 +59,56 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+@app.callback(invoke_without_command=True)
 def main(
     ctx: typer.Context,
-    out: Output,
     version: Annotated[bool, typer.Option("--version", "-V", help="Print the version and exit.",
                                           callback=_version, is_eager=True)] = False,
 ) -> None:
     if ctx.invoked_subcommand is None:
-        overview_of(out)
+        _overview(Session.of(ctx))
 
 
-def overview_of(out: Output) -> None:
-    out.emit(views.overview(queries.overview(open_book(out))))
+def _overview(session: Session) -> None:
+    session.output.emit(views.overview(lookups.overview(session.book)))
 
 
-app.callback(invoke_without_command=True)(with_output(main))
-
-
-@data_command("overview")
-def overview(out: Output) -> None:
+@command("overview")
+def overview(ctx: typer.Context) -> None:
     """The article at a glance: title, source, sections with their summaries and fact counts, headline figures.
 
     Example: jlp overview --lang en
     """
-    overview_of(out)
+    _overview(Session.of(ctx))
 
 
-@data_command("sections")
-def sections(out: Output) -> None:
+@command("sections")
+def sections(ctx: typer.Context) -> None:
     """List the sections with their titles, summaries and fact counts.
 
     Example: jlp sections --format tsv | cut -f2
     """
-    out.emit(views.sections(open_book(out).sections()))
+    session = Session.of(ctx)
+    session.output.emit(views.sections(session.book.sections()))
 
 
-@data_command("section")
+@command("section")
 def section(
+    ctx: typer.Context,
     section_id: Annotated[str, typer.Argument(metavar="ID", help="Section id, its number, or a unique prefix.",
                                               autocompletion=completion("complete_sections"))],
-    out: Output,
 ) -> None:
     """One section: its summary in both languages, key figures, entities and facts.
 
     Example: jlp section innovation   (or: jlp section 2, jlp section inno)
     """
-    out.emit(views.section(out.lookup(queries.section_detail, open_book(out), section_id)))
+    session = Session.of(ctx)
+    session.output.emit(views.section(session.output.lookup(lookups.section_detail, session.book, section_id)))
 
 
-@data_command("facts")
+@command("facts")
 def facts(
-    out: Output,
+    ctx: typer.Context,
     section: Annotated[Optional[str], _filter("section")] = None,
     kind: Annotated[Optional[str], _filter("kind")] = None,
     entity: Annotated[Optional[str], _filter("entity")] = None,
@@ -117,53 +118,57 @@ def facts(
 
     Example: jlp facts --section innovation --kind statistic
     """
-    book = open_book(out)
-    chosen = queries.filters(book, section, kind, entity, tag)
-    out.emit(views.facts(queries.facts(book, **chosen)))
+    session = Session.of(ctx)
+    book = session.book
+    chosen = lookups.filters(book, section, kind, entity, tag)
+    session.output.emit(views.facts(lookups.facts(book, **chosen)))
 
 
-@data_command("show")
+@command("show")
 def show(
+    ctx: typer.Context,
     fact_id: Annotated[str, typer.Argument(metavar="ID", help="Fact id (Tab completes it).",
                                            autocompletion=completion("complete_fact_ids"))],
-    out: Output,
 ) -> None:
     """One fact in full: both languages, the verbatim quote, its figures, entities and section.
 
     Example: jlp show hydrogen-revenue-2023
     """
-    book = open_book(out)
-    record = out.lookup(queries.fact, book, fact_id)
-    out.emit(views.show(record, book.entities_by_ids(record["entities"]), book.section(record["section"])))
+    session = Session.of(ctx)
+    book = session.book
+    record = session.output.lookup(lookups.fact, book, fact_id)
+    session.output.emit(views.show(record, book.entities_by_ids(record["entities"]), book.section(record["section"])))
 
 
-@data_command("entities")
-def entities(out: Output, entity_type: Annotated[Optional[str], typer.Option(
+@command("entities")
+def entities(ctx: typer.Context, entity_type: Annotated[Optional[str], typer.Option(
         "--type", help="Only entities of this type (place, company, …).", autocompletion=completion("complete_types"),
         show_default=False)] = None) -> None:
     """List the places, organisations, projects, platforms, programmes and industries.
 
     Example: jlp entities --type company
     """
-    out.emit(views.entities(queries.entities(open_book(out), entity_type)))
+    session = Session.of(ctx)
+    session.output.emit(views.entities(lookups.entities(session.book, entity_type)))
 
 
-@data_command("entity")
+@command("entity")
 def entity(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="Entity id, Chinese or English name, or alias.",
                                         autocompletion=completion("complete_entities"))],
-    out: Output,
 ) -> None:
     """An entity card: names, aliases, type, every fact that mentions it, the entities it appears with.
 
     Example: jlp entity Chinalco   (or: jlp entity 中铝集团)
     """
-    out.emit(views.entity(out.lookup(queries.entity_card, open_book(out), name)))
+    session = Session.of(ctx)
+    session.output.emit(views.entity(session.output.lookup(lookups.entity_card, session.book, name)))
 
 
-@data_command("figures")
+@command("figures")
 def figures(
-    out: Output,
+    ctx: typer.Context,
     sort: Annotated[str, typer.Option("--sort", help="Sort by fact, metric, value, value_base or period.",
                                       autocompletion=completion("complete_figure_sorts"))] = "fact",
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Largest or latest first.")] = False,
@@ -176,25 +181,28 @@ def figures(
 
     Example: jlp figures --sort value_base --reverse
     """
-    book = open_book(out)
-    chosen = queries.filters(book, section, None, entity, tag)
+    session = Session.of(ctx)
+    book = session.book
+    chosen = lookups.filters(book, section, None, entity, tag)
     del chosen["kind"]
-    out.emit(views.figures(queries.figures(book, sort=sort, descending=reverse, **chosen), chart=chart))
+    session.output.emit(views.figures(lookups.figures(book, sort=sort, descending=reverse, **chosen), chart=chart))
 
 
-@data_command("timeline")
-def timeline(out: Output) -> None:
+@command("timeline")
+def timeline(ctx: typer.Context) -> None:
     """The dated facts in time order, from the 1950s houses to 2024 Q1.
 
     Example: jlp timeline --lang en
     """
-    out.emit(views.timeline(queries.timeline(open_book(out))))
+    session = Session.of(ctx)
+    session.output.emit(views.timeline(lookups.timeline(session.book)))
 
 
-@data_command("search")
+@command("search")
 def search(
-    query: Annotated[str, typer.Argument(metavar="QUERY", help="Chinese (简/繁), pinyin, English or numbers.")],
-    out: Output,
+    ctx: typer.Context,
+    query: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words in Chinese (简/繁), pinyin, "
+                                               "English or numbers; several words need no quotes.")],
     section: Annotated[Optional[str], _filter("section")] = None,
     kind: Annotated[Optional[str], _filter("kind")] = None,
     entity: Annotated[Optional[str], _filter("entity")] = None,
@@ -211,14 +219,16 @@ def search(
     """
     from .searching import run_search
 
-    book = open_book(out)
-    chosen = queries.filters(book, section, kind, entity, tag)
-    out.emit(run_search(book, query, limit, explain, chosen, highlight=not out.is_machine))
+    session = Session.of(ctx)
+    book = session.book
+    chosen = lookups.filters(book, section, kind, entity, tag)
+    session.output.emit(run_search(book, " ".join(query), limit, explain, chosen,
+                                   highlight=not session.output.is_machine))
 
 
-@data_command("validate")
+@command("validate")
 def validate(
-    out: Output,
+    ctx: typer.Context,
     source: Annotated[Optional[str], typer.Option("--source", help="Also check every quote against this text "
                                                    "(e.g. ../shared/source/article.txt).", show_default=False)] = None,
 ) -> None:
@@ -227,12 +237,12 @@ def validate(
     Reports every problem with its line and field path; exit 0 when clean, 2 otherwise.
     It never changes the file. Example: jlp validate --facts my-facts.yaml
     """
-    from .checking import run_validate
+    from .file_commands import run_validate
 
-    run_validate(out, source)
+    run_validate(Session.of(ctx), source)
 
 
-@command("schema")
+@command("schema", shared=False)
 def schema(
     format: Annotated[str, typer.Option("--format", "-f", help="json or yaml.")] = "json",
 ) -> None:
@@ -240,22 +250,22 @@ def schema(
 
     Example: jlp schema > facts.schema.json
     """
-    from .checking import print_schema
+    from .file_commands import print_schema
 
     print_schema(format)
 
 
-@data_command("export")
+@command("export")
 def export(
-    out: Output,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (atomically).",
-                                                  show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.")] = False,
+    ctx: typer.Context,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (atomically); "
+                                                  "- is standard output.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --output if it is an existing file.")] = False,
 ) -> None:
-    """The whole fact book as one document (json or yaml) in the shape of facts.yaml.
+    """The whole fact book as one document (json, yaml, or a sqlite database) in the shape of facts.yaml.
 
     Example: jlp export --format json | jq '.facts | length'
     """
-    from .checking import run_export
+    from .file_commands import run_export
 
-    run_export(out, output, force)
+    run_export(Session.of(ctx), output, force)

@@ -1,4 +1,6 @@
-"""Tab completion: read the compiled store only, and never fail loudly.
+"""Tab completion: ids, sections, entity names, kinds and tags, read from the
+compiled store only, never failing loudly. (The options that print or install
+the completion script are in ``shells.py``.)
 
 No ``from __future__ import annotations`` here: Typer inspects the signature
 of every completion function of the command it builds, on every run, and
@@ -11,30 +13,47 @@ import typer
 
 
 def _book(ctx: typer.Context):
-    from ..cache import open_store
-    from ..source import locate
+    from .context import Session
+    from .settings import Settings
 
-    facts = ctx.params.get("facts")
-    root = ctx.find_root().obj
-    if not facts and isinstance(root, dict):
-        facts = root.get("facts")
-    return open_store(locate(facts))
+    session = Session(Settings.from_environment())
+    facts = ctx.params.get("facts") or ctx.find_root().params.get("facts")
+    session.choose({"facts": facts}, root=True)
+    return session.book
 
 
 def _safely(produce: Callable) -> Callable:
     def complete(ctx: typer.Context, incomplete: str):
         try:
-            return [item for item in produce(ctx, incomplete) if item[0].startswith(incomplete)]
+            wanted = incomplete.casefold()
+            seen: set = set()
+            out = []
+            for value, help_text in produce(ctx, incomplete):
+                if value.casefold().startswith(wanted) and value not in seen:
+                    seen.add(value)
+                    out.append((value, help_text))
+            return out
         except Exception:  # completion must never print a traceback into a shell
             return []
     return complete
 
 
+def _entity_names(ctx: typer.Context, incomplete: str):
+    """Every name an entity answers to: its id, Chinese and English names and
+    aliases, so that 民主<Tab> offers 民主村社区 and Chin<Tab> Chinalco."""
+    for entity in _book(ctx).entities():
+        label = entity["name"]["en"]
+        yield entity["id"], label
+        yield entity["name"]["zh"], label
+        yield entity["name"]["en"], entity["name"]["zh"]
+        for alias in entity["aliases"]:
+            yield alias, label
+
+
 complete_fact_ids = _safely(lambda ctx, incomplete: [(i, "") for i in _book(ctx).fact_ids(incomplete, limit=200)])
 complete_sections = _safely(lambda ctx, incomplete: [
     (s["id"], s["title"]["en"]) for s in _book(ctx).sections()])
-complete_entities = _safely(lambda ctx, incomplete: [
-    (e["id"], e["name"]["en"]) for e in _book(ctx).entities()])
+complete_entities = _safely(_entity_names)
 complete_tags = _safely(lambda ctx, incomplete: [(t, f"{n} facts") for t, n in _book(ctx).tags()])
 
 
@@ -51,6 +70,6 @@ def complete_types(incomplete: str):
 
 
 def complete_figure_sorts():
-    from ..queries import FIGURE_SORTS
+    from ..lookups import FIGURE_SORTS
 
     return list(FIGURE_SORTS)

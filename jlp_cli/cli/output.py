@@ -1,94 +1,189 @@
 """The output contract, declared once and shared by every command.
 
-``@data_command`` adds the output options (--format, --json, --fields, --lang,
---no-color, --pager) and --facts to a command, and hands the command an
-``Output`` that knows the terminal it writes to (passed in, never guessed
-deep inside a renderer) and writes a ``View`` in the chosen format.
+``SHARED_OPTIONS`` are the options every data command takes (--format,
+--json, --fields, --lang, --no-color, --pager/--no-pager, --facts);
+``attach_shared_options`` adds them to a built command, as sqlite-utils'
+decorators do, without touching the command function: their values go to
+the run's ``Session``. ``Output`` knows the terminal it writes to (passed in,
+never guessed deep inside a renderer), writes a ``View`` in the chosen
+format, pages long output at a terminal, and says in one sentence when the
+output cannot be written.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
-import os
 import sys
 from typing import IO, Annotated, Literal, Optional
 
 import typer
 
-from ..errors import NotFound, OutputClosed, UsageError
+from ..errors import NotFound, OutputClosed, OutputFailed, UsageError
 from ..records import Record
 from ..render.view import View
+from .clicklib import get_current_context
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "yaml", "markdown")
 LANGS = ("zh", "en", "both")
 
-# Choices as Literal types, which Typer turns into the same click choice as an
-# Enum would, without creating two Enum classes on every start (≈ 0.3 ms each).
-Format = Literal[FORMATS]  # type: ignore[valid-type]
-Lang = Literal[LANGS]  # type: ignore[valid-type]
+
+def _shared(
+    format: Annotated[Optional[Literal[FORMATS]], typer.Option(  # type: ignore[valid-type]
+        "--format", "-f", case_sensitive=False, show_default=False,
+        help="Output format. Default: table at a terminal, tab-separated lines in a pipe.")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Short for --format json.")] = False,
+    fields: Annotated[Optional[str], typer.Option(
+        "--fields", show_default=False, help="Comma-separated fields to keep, e.g. id,text.en.")] = None,
+    lang: Annotated[Optional[Literal[LANGS]], typer.Option(  # type: ignore[valid-type]
+        "--lang", "-l", case_sensitive=False, show_default=False,
+        help="Language: zh, en or both (default $JLP_LANG, else both).")] = None,
+    no_color: Annotated[bool, typer.Option(
+        "--no-color", help="No colour (also $NO_COLOR; $FORCE_COLOR forces it).")] = False,
+    pager: Annotated[Optional[bool], typer.Option(
+        "--pager/--no-pager", show_default=False,
+        help="Page the output with $JLP_PAGER, $PAGER or less (default: at a terminal, when it is "
+             "longer than the screen).")] = None,
+    facts: Annotated[Optional[str], typer.Option(
+        "--facts", show_default=False, help="Facts file to read instead of the shipped one (also $JLP_FACTS).")] = None,
+) -> None:
+    """The shared options, declared once, as Typer declares any option."""
+
+
+def _shared_options() -> list:
+    """The shared options as Click parameters, made anew for each command."""
+    from typer.main import get_click_param
+    from typer.utils import get_params_from_function
+
+    return [get_click_param(meta)[0] for meta in get_params_from_function(_shared).values()]
+
+
+SHARED_NAMES = ("format", "json_", "fields", "lang", "no_color", "pager", "facts")
+
+
+def attach_shared_options(command, root: bool = False) -> None:
+    """Give ``command`` the shared options: their values are taken out of
+    the call and handed to the run's ``Session`` before the command runs.
+    Options given before the command name (``jlp --json search x``) count
+    when the command's own are left unset."""
+    command.params.extend(_shared_options())
+    inner = command.callback
+
+    def callback(**kwargs):
+        from .context import Session
+
+        chosen = {name: kwargs.pop(name) for name in SHARED_NAMES if name in kwargs}
+        Session.of(get_current_context()).choose(chosen, root)
+        return inner(**kwargs) if inner is not None else None
+
+    command.callback = callback
 
 
 class Terminal(Record):
     """What is known about where output goes."""
 
-    __slots__ = ("is_tty", "color", "width")
+    __slots__ = ("is_tty", "color", "interactive", "height")
 
-    def __init__(self, is_tty: bool, color: bool, width: Optional[int] = None):
+    def __init__(self, is_tty: bool, color: bool, interactive: bool = False, height: int = 0):
         self.is_tty = is_tty
         self.color = color
-        self.width = width
+        self.interactive = is_tty and interactive  # a person can page: stdin is a terminal too
+        self.height = height
 
     @classmethod
-    def detect(cls, stream: IO[str], no_color: bool = False, env=os.environ) -> "Terminal":
-        try:
-            is_tty = stream.isatty()
-        except (AttributeError, ValueError):
-            is_tty = False
-        if no_color or env.get("NO_COLOR"):
+    def detect(cls, stream: IO[str], settings, no_color: bool = False) -> "Terminal":
+        is_tty = _isatty(stream)
+        if no_color or settings.no_color:
             color = False
-        elif env.get("FORCE_COLOR"):
+        elif settings.force_color:
             color = True
         else:
-            color = is_tty and env.get("TERM") != "dumb"
-        return cls(is_tty=is_tty, color=color)
+            color = is_tty and not settings.dumb_terminal
+        interactive = is_tty and _isatty(sys.stdin) and not settings.dumb_terminal
+        height = 0
+        if interactive:
+            import shutil
+
+            height = shutil.get_terminal_size((80, 24)).lines
+        return cls(is_tty=is_tty, color=color, interactive=interactive, height=height)
 
 
-def _env_lang(env=os.environ) -> Optional[str]:
-    value = env.get("JLP_LANG")
-    if not value:
-        return None
-    if value not in LANGS:
-        raise UsageError(f"JLP_LANG is {value!r}, which is not a language jlp knows",
-                         hint="set JLP_LANG to zh, en or both")
-    return value
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
-def _env_pager(env=os.environ) -> Optional[str]:
-    value = env.get("JLP_PAGER", "").strip()
-    if value.lower() in ("", "0", "false", "no", "off"):
-        return None
-    if value.lower() in ("1", "true", "yes", "on"):
-        return env.get("PAGER") or "less -R"
-    return value
+class _Tracked:
+    """The stream output goes to, noting whether anything was written (a
+    command that failed before writing may be run again) and turning a
+    failed write into one clear sentence."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.written = False
+
+    def write(self, text: str) -> int:
+        if self._stream is None:
+            raise OutputFailed("cannot write the output: standard output is closed",
+                               "run jlp with its output going somewhere, e.g. > file")
+        self.written = True
+        try:
+            return self._stream.write(text)
+        except (BrokenPipeError, ConnectionResetError):
+            raise OutputClosed() from None
+        except OSError as exc:
+            raise write_failure(exc) from None
+        except ValueError:  # closed underneath us
+            raise OutputFailed("cannot write the output: standard output is closed",
+                               "run jlp with its output going somewhere, e.g. > file") from None
+
+    def flush(self) -> None:
+        if self._stream is None:
+            return
+        try:
+            self._stream.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            raise OutputClosed() from None
+        except OSError as exc:
+            raise write_failure(exc) from None
+        except ValueError:
+            pass
+
+    def isatty(self) -> bool:
+        return _isatty(self._stream)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def write_failure(exc: OSError) -> OutputFailed:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return OutputFailed("cannot write the output: no space is left on the device",
+                            "free some space, or write somewhere else")
+    if exc.errno == errno.EBADF:
+        return OutputFailed("cannot write the output: standard output is closed",
+                            "run jlp with its output going somewhere, e.g. > file")
+    return OutputFailed(f"cannot write the output ({exc.strerror or exc})", "check where the output goes")
 
 
 class Output:
-    """Chosen output options plus the terminal; writes views."""
+    """The chosen output options plus the terminal; writes views."""
 
     def __init__(self, format: Optional[str], fields: Optional[list], lang: Optional[str], terminal: Terminal,
-                 pager: Optional[str] = None, facts_path: Optional[str] = None, stream: Optional[IO[str]] = None):
+                 stream, settings=None, page: Optional[bool] = None):
         self.format = format  # None: table at a terminal, plain in a pipe
         self.fields = fields
         self.lang = lang  # explicit choice (or JLP_LANG); None: both
         self.terminal = terminal
-        self.pager = pager
-        self.facts_path = facts_path
-        self.stream = stream
+        self.settings = settings
+        self.page = page  # True: always, False: never, None: when longer than the screen
+        self.out = _Tracked(stream)
 
     @property
-    def out(self) -> IO[str]:
-        return self.stream or sys.stdout
+    def written(self) -> bool:
+        return self.out.written
 
     @property
     def effective_format(self) -> str:
@@ -107,26 +202,39 @@ class Output:
     def emit(self, view: View) -> int:
         """Write ``view``; raise NotFound (after writing valid empty output)
         when it holds no records."""
-        try:
-            return self._emit(view)
-        except BrokenPipeError:
-            raise OutputClosed() from None
-
-    def _emit(self, view: View) -> int:
         fmt = self.effective_format
-        if fmt == "table":
-            if self.fields:
-                raise UsageError("--fields works with json, jsonl, csv, tsv, yaml and markdown, not tables",
-                                 hint="add --format json (or tsv, csv …)")
-            count = self._human(view)
-        else:
-            from ..render.machine import write
+        if self._paging():
+            import io
 
-            count = write(view, fmt, self.out, self.fields, self.effective_lang)
+            buffer = io.StringIO()
+            count = self._write(view, fmt, buffer)
+            from .paging import page
+
+            page(buffer.getvalue(), self.settings, self.terminal, self.out, always=self.page is True)
+        else:
+            count = self._write(view, fmt, self.out)
         self.out.flush()
         if count == 0 and view.empty:
             raise NotFound(view.empty, view.empty_hint)
         return count
+
+    def _paging(self) -> bool:
+        if self.page is False or not self.terminal.interactive or self.settings is None:
+            return False
+        return self.settings.pager is not None
+
+    def _write(self, view: View, fmt: str, stream) -> int:
+        if fmt == "table":
+            from ..render.human import render
+
+            if self.fields:
+                raise UsageError("--fields works with json, jsonl, csv, tsv, yaml and markdown, not tables",
+                                 hint="add --format json (or tsv, csv …)")
+            width = None if self.terminal.is_tty else self._width()
+            return render(view, stream, self.terminal.color, self.effective_lang, width)
+        from ..render.machine import write
+
+        return write(view, fmt, stream, self.fields, self.effective_lang)
 
     def lookup(self, find, *args):
         """``find(*args)``; when it finds nothing, write the format's empty
@@ -139,142 +247,33 @@ class Output:
                 self.out.flush()
             raise
 
-    def _human(self, view: View) -> int:
-        from ..render.human import render
-
-        if self.pager and self.terminal.is_tty:
-            import io
-
-            buffer = io.StringIO()
-            count = render(view, buffer, self.terminal.color, self.effective_lang, self._width())
-            _page(buffer.getvalue(), self.pager)
-            return count
-        return render(view, self.out, self.terminal.color, self.effective_lang, self._width())
-
     def _width(self) -> Optional[int]:
-        if self.terminal.is_tty:
-            return None  # Rich asks the terminal (and honours COLUMNS)
+        """Tables in a pipe (``--format table``): $COLUMNS, else 100."""
+        raw = self.settings.get("COLUMNS") if self.settings is not None else ""
         try:
-            return max(20, int(os.environ.get("COLUMNS", "")))
+            return max(20, int(raw))
         except ValueError:
             return 100
 
 
-def _page(text: str, command: str) -> None:
-    import shlex
-    import subprocess
-
-    try:
-        process = subprocess.Popen(shlex.split(command), stdin=subprocess.PIPE)
-    except OSError:
-        sys.stdout.write(text)  # no such pager: print instead of failing
-        return
-    try:
-        process.communicate(text.encode("utf-8", "replace"))
-    except BrokenPipeError:
-        pass
-
-
-# -- the options every data command takes -------------------------------------
-
-FactsOption = Annotated[
-    Optional[str],
-    typer.Option("--facts", help="Facts file to read instead of the shipped one (also $JLP_FACTS).",
-                 show_default=False, rich_help_panel="Input"),
-]
-
-_OUTPUT_PARAMETERS = [
-    inspect.Parameter("format", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
-        Optional[Format], typer.Option("--format", "-f", help="Output format. Default: table at a terminal, "
-                                       "tab-separated lines in a pipe.", show_default=False,
-                                       rich_help_panel="Output", case_sensitive=False)]),
-    inspect.Parameter("json_", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
-        bool, typer.Option("--json", help="Short for --format json.", rich_help_panel="Output")]),
-    inspect.Parameter("fields", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
-        Optional[str], typer.Option("--fields", help="Comma-separated fields to keep, e.g. id,text.en "
-                                    "(json, jsonl, csv, tsv, yaml, markdown).", show_default=False,
-                                    rich_help_panel="Output")]),
-    inspect.Parameter("lang", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
-        Optional[Lang], typer.Option("--lang", "-l", help="Language: zh, en or both (default $JLP_LANG, else both).",
-                                     show_default=False, rich_help_panel="Output", case_sensitive=False)]),
-    inspect.Parameter("no_color", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
-        bool, typer.Option("--no-color", help="No colour (also $NO_COLOR; $FORCE_COLOR forces it).",
-                           rich_help_panel="Output")]),
-    inspect.Parameter("pager", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
-        bool, typer.Option("--pager", help="Page long output at a terminal (also $JLP_PAGER).",
-                           rich_help_panel="Output")]),
-    inspect.Parameter("facts", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=FactsOption),
-]
-OUTPUT_NAMES = tuple(p.name for p in _OUTPUT_PARAMETERS)
-
-
-def make_output(format=None, json_=False, fields=None, lang=None, no_color=False, pager=False,
-                facts=None, stream=None) -> Output:
-    chosen = format
-    if json_:
-        if chosen not in (None, "json"):
-            raise UsageError(f"--json and --format {chosen} contradict each other", hint="use one of them")
-        chosen = "json"
+def make_output(chosen: dict, settings, stream) -> Output:
+    """The Output for the shared options ``chosen`` (their values by name)."""
+    fmt = chosen.get("format")
+    fmt = fmt.lower() if fmt else None
+    if chosen.get("json_"):
+        if fmt not in (None, "json"):
+            raise UsageError(f"--json and --format {fmt} contradict each other", hint="use one of them")
+        fmt = "json"
+    fields = chosen.get("fields")
     field_list = None
     if fields is not None:
         field_list = [f.strip() for f in fields.split(",") if f.strip()]
         if not field_list:
             raise UsageError("--fields is empty", hint="give field names such as id,text.en")
-    stream = stream or sys.stdout
-    terminal = Terminal.detect(stream, no_color=no_color)
-    return Output(
-        format=chosen,
-        fields=field_list,
-        lang=lang or _env_lang(),
-        terminal=terminal,
-        pager=(os.environ.get("PAGER") or "less -R") if pager else _env_pager(),
-        facts_path=facts,
-        stream=stream,
-    )
-
-
-def with_output(func):
-    """``func`` with every output option added to its parameters.
-
-    The function declares its own arguments plus ``out: Output``; Typer sees
-    the shared options instead of ``out``, and the wrapper builds ``out`` from
-    them. Options given before the command name (``jlp --json search x``)
-    count when the command's own are left at their defaults."""
-    signature = inspect.signature(func, eval_str=True)  # the command's string annotations, made now
-    own = [p for p in signature.parameters.values() if p.name not in ("out", "ctx")]
-
-    @functools.wraps(func)
-    def command(ctx: typer.Context, **kwargs):
-        chosen = {name: kwargs.pop(name) for name in OUTPUT_NAMES}
-        root = ctx.find_root()
-        if root is not ctx and isinstance(root.obj, dict):
-            for name, value in root.obj.items():
-                if chosen.get(name) in (None, False):
-                    chosen[name] = value
-        elif root is ctx:
-            ctx.obj = dict(chosen)
-        if "ctx" in signature.parameters:
-            kwargs["ctx"] = ctx
-        return func(**kwargs, out=make_output(**chosen))
-
-    context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
-    parameters = [context] + own + _OUTPUT_PARAMETERS
-    command.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-    # Typer reads each parameter's type and options from the signature; it
-    # consults __annotations__ (through get_type_hints, which walks every
-    # Annotated type again) only to resolve forward references, and these are
-    # resolved already. Empty, they cost nothing on each run.
-    command.__annotations__ = {}
-    del command.__wrapped__  # Typer must see the new signature, not the original
-    return command
-
-
-def data_command(name: str, **command_options):
-    """Register ``func`` as command ``name`` with every output option added."""
-    from .registry import command
-
-    def decorate(func):
-        command(name, prepare=with_output, **command_options)(func)
-        return func
-
-    return decorate
+    lang = chosen.get("lang")
+    page = chosen.get("pager")
+    if page is None and settings.always_page:
+        page = True
+    return Output(format=fmt, fields=field_list, lang=lang.lower() if lang else settings.lang,
+                  terminal=Terminal.detect(stream, settings, no_color=bool(chosen.get("no_color"))),
+                  stream=stream, settings=settings, page=page)

@@ -1,15 +1,18 @@
 """Commands are registered here and turned into Click commands only when used.
 
 Typer builds a Click command by inspecting every parameter of its function;
-for fourteen commands that is most of a run's own time, so ``JlpGroup`` builds
-just the one being run (or all of them for ``jlp --help``).
+for a dozen commands that is most of a run's own time, so ``JlpGroup`` builds
+just the one being run (or all of them for ``jlp --help``). The command
+modules write their annotations as strings (``from __future__ import
+annotations``), so a command's Typer options are made only when it is built.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-COMMANDS: dict[str, tuple[Callable, dict, Callable | None]] = {}
+#: name → (function, Typer options, whether it takes the shared output options)
+COMMANDS: dict[str, tuple[Callable, dict, bool]] = {}
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 #: Whether the shell asked this run for completions (set by ``JlpGroup.main``
@@ -29,16 +32,12 @@ def completion(name: str) -> Callable | None:
     return getattr(complete, name)
 
 
-def command(name: str, prepare: Callable | None = None, **options):
-    """Register ``func`` as the subcommand ``name`` (options as for Typer).
-
-    ``prepare(func)``, if given, makes the function Typer sees, when the
-    command is built: the command modules write their annotations as strings
-    (``from __future__ import annotations``), so the Typer options of a
-    command are made only when it runs, not for all fourteen at import."""
+def command(name: str, shared: bool = True, **options):
+    """Register ``func`` as the subcommand ``name`` (options as for Typer);
+    ``shared``: it takes the shared output options (``output.py``)."""
 
     def decorate(func: Callable) -> Callable:
-        COMMANDS[name] = (func, options, prepare)
+        COMMANDS[name] = (func, options, shared)
         return func
 
     return decorate
@@ -51,12 +50,14 @@ def build(name: str):
     import typer
     from typer.main import get_command
 
-    func, options, prepare = COMMANDS[name]
-    if prepare is not None:
-        func = prepare(func)
+    from .output import attach_shared_options
+
+    func, options, shared = COMMANDS[name]
     single = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
                          context_settings=CONTEXT_SETTINGS)
     single.command(name, **options)(func)
     built = get_command(single)
     built.name = name
+    if shared:
+        attach_shared_options(built)
     return built

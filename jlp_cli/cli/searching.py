@@ -5,10 +5,9 @@ from __future__ import annotations
 from ..render import views
 from ..render.view import View
 from ..search.engine import highlight_spans, search
-from ..store import FactStore
 
 
-def run_search(book: FactStore, query: str, limit: int, explain: bool, chosen: dict, highlight: bool) -> View:
+def run_search(book, query: str, limit: int, explain: bool, chosen: dict, highlight: bool) -> View:
     hits = search(book, query, limit=limit or None, **chosen)
     records = []
     highlights = {}

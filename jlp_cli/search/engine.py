@@ -20,20 +20,13 @@ All of this is done for the candidates only: never per fact of the book.
 
 from __future__ import annotations
 
-import sqlite3
-
 from ..records import Record
-from ..store import FactStore, name_key
-from .layout import BM25, full_row
+from .layout import POSITIONAL, QUALITY, full_row
 from .normalize import char_tokens, fold, fold_text, stem, tokenize
 from .query import Form, Query, parse
 
-#: How much a match in each column says about the fact: its own text most,
-#: then its pinyin, its source quote, its entities' names; a rare reading of a
-#: character (重 as zhong in 重庆) or a cut number (6 of 10.6) least.
-COLUMN_QUALITY = {"zh": 1.0, "en": 1.0, "py": 0.9, "quote": 0.8, "names": 0.7, "ini": 0.6,
-                  "chars": 0.4, "py_alt": 0.25}
-#: ... and how sure we are that a kind of form is what the user meant.
+#: How sure we are that a kind of form is what the user meant (how much a
+#: match in each column says about the fact is the layout's ``QUALITY``).
 KIND_QUALITY = {"synonym": 0.75, "typo": 0.6, "initials": 0.8}
 MATCH_WEIGHT = 10.0
 BM25_WEIGHT = 4.0
@@ -53,7 +46,7 @@ class Match(Record):
 
     @property
     def quality(self) -> float:
-        return COLUMN_QUALITY[self.column] * KIND_QUALITY.get(self.form.kind, 1.0)
+        return QUALITY[self.column] * KIND_QUALITY.get(self.form.kind, 1.0)
 
 
 class Hit(Record):
@@ -116,48 +109,33 @@ def _contains(haystack: list[str], needle: tuple[str, ...], prefix: bool) -> int
         start += 1
 
 
-def _similar_words(con: sqlite3.Connection):
+def _similar_words(store):
     def similar(word: str, distance: int) -> list[str]:
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 
-        rows = con.execute("SELECT word FROM vocab WHERE len BETWEEN ? AND ?",
-                           (len(word) - distance, len(word) + distance))
-        choices = [w for (w,) in rows]
+        choices = store.words_between(len(word) - distance, len(word) + distance)
         found = process.extract(word, choices, scorer=Levenshtein.distance,
                                 score_cutoff=distance, limit=5)
         return [choice for choice, _score, _index in sorted(found, key=lambda f: (f[1], f[0]))]
     return similar
 
 
-def compile_query(store: FactStore, text: str) -> Query:
-    con = store.con
-
-    def known(word: str) -> bool:
-        return con.execute("SELECT 1 FROM vocab WHERE word = ?", (word,)).fetchone() is not None
-
-    def found(form: Form) -> bool:
-        return con.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", (form.fts(),)).fetchone() is not None
-
-    return parse(text, known, _similar_words(con), found)
+def compile_query(store, text: str) -> Query:
+    return parse(text, store.has_word, _similar_words(store), lambda form: store.matches_any(form.fts()))
 
 
-def search(store: FactStore, text: str, limit: int | None = 20, **filters) -> list[Hit]:
+#: A limit beyond this means "all" (and keeps SQLite's LIMIT in range).
+MAX_LIMIT = 1_000_000
+
+
+def search(store, text: str, limit: int | None = 20, **filters) -> list[Hit]:
     """Ranked hits for ``text``, best first (an empty list when none match)."""
     query = compile_query(store, text)
-    where, params = store.filter_sql(**filters)
-    candidates = None if not limit else max(limit * 5, 50)
-    # Rank first, with only the rowid and the score in the sorter; read the
-    # index columns of the candidates alone afterwards. Without filters the
-    # join with facts is skipped too: on 100,000 facts that halves the query.
-    sql = f"SELECT fts.rowid, {BM25} AS score FROM fts "
-    if where != "1":
-        sql += f"JOIN facts f ON f.rowid = fts.rowid WHERE fts MATCH ? AND {where} ORDER BY score"
-    else:
-        sql += "WHERE fts MATCH ? ORDER BY score"
-    if candidates:
-        sql += f" LIMIT {int(candidates)}"
-    ranked = store.con.execute(sql, [query.fts(), *params]).fetchall()
+    if limit is not None and limit > MAX_LIMIT:
+        limit = None
+    candidates = max(limit * 5, 50) if limit else None
+    ranked = store.ranked(query.fts(), candidates, **filters)
     if not ranked:
         return []
     rowids = [rowid for rowid, _rank in ranked]
@@ -181,13 +159,13 @@ def _columns_read(query: Query) -> tuple[str, ...]:
     return tuple(read)
 
 
-def _named_entities(store: FactStore, query: Query) -> dict[str, list[tuple[str, ...]]]:
+def _named_entities(store, query: Query) -> dict[str, list[tuple[str, ...]]]:
     """Entities the whole query names, each with the words of every name it
     has, to tell a fact whose text names it from one only linked. (Their
     stems are made only if the Chinese text does not say it: a Chinese query
     then never loads the stemmer.)"""
     named = {}
-    for entity_id in store.entities_named(name_key(query.raw)):
+    for entity_id in store.entities_named(query.raw):
         entity = store.entity(entity_id) or {}
         names = [entity.get("name", {}).get("zh", ""), entity.get("name", {}).get("en", ""),
                  *entity.get("aliases", [])]
@@ -215,7 +193,7 @@ def _rank(query: Query, fact: dict, bm25: float, columns: dict[str, str], named:
             found = Match(form, column, piece)
             matches.append(found)
             best = max(best, found.quality)
-            if column in ("zh", "en", "py", "ini") and tokens[column]:
+            if column in POSITIONAL and tokens[column]:
                 early = max(early, EARLY_BOOST * (1 - position / len(tokens[column])))
         return best
 
@@ -233,7 +211,7 @@ def _rank(query: Query, fact: dict, bm25: float, columns: dict[str, str], named:
         whole_zh = tuple(t.text for t in tokenize(query.folded))
         whole_en = tuple(stem(t) for t in whole_zh)
         if (_contains(tokens["zh"], whole_zh, False) >= 0 or _contains(tokens["en"], whole_en, False) >= 0
-                or whole_quality >= COLUMN_QUALITY["py"]):
+                or whole_quality >= QUALITY["py"]):
             parts["phrase"] = PHRASE_BOOST
     linked = [entity_id for entity_id in named if entity_id in fact["entities"]]
     if linked:

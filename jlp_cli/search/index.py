@@ -127,10 +127,26 @@ def pinyin_columns(folded: str) -> tuple[list[str], list[str], list[str]]:
     return py.split(), alt.split(), ini.split()
 
 
+#: Runs of Chinese characters longer than this are read in pieces of this
+#: length: phrases are a few characters long, and pypinyin's segmenter slows
+#: down more than linearly on a very long run (a hostile book's 1M
+#: characters took 28 s whole).
+LONGEST_RUN = 64
+
+
+def _runs(folded: str):
+    for run in _han_runs().findall(folded):
+        if len(run) <= LONGEST_RUN:
+            yield run
+        else:
+            for start in range(0, len(run), LONGEST_RUN):
+                yield run[start:start + LONGEST_RUN]
+
+
 def _pinyin_text(folded: str) -> tuple[str, str, str]:
     """``pinyin_columns`` as column text."""
     # Runs of Chinese characters are read as phrases (重庆 → chong qing).
-    columns = [_run_columns(run) for run in _han_runs().findall(folded)]
+    columns = [_run_columns(run) for run in _runs(folded)]
     return (" ".join(c[0] for c in columns), " ".join(c[1] for c in columns),
             " ".join(c[2] for c in columns))
 
@@ -166,6 +182,9 @@ class Indexer:
 
     #: Lists of entities remembered at most; past that the memo starts over.
     NAME_LISTS = 4096
+    #: Parts of a names column compared pairwise at most (the comparison
+    #: costs the square of their number; beyond, only repeats are left out).
+    COMPARED_PARTS = 64
 
     def __init__(self, entity_names: dict[str, list[str]]):
         self.entity_names = entity_names
@@ -202,9 +221,12 @@ class Indexer:
                 self._name_lists.clear()
             entities = [self._entity(e) for e in dict.fromkeys(entity_ids)]
             parts = list(dict.fromkeys(part for e_parts, _v in entities for part in e_parts if part))
-            padded = [f" {part} " for part in parts]
-            kept = [part for part, inner in zip(parts, padded)
-                    if not any(inner in outer and inner != outer for outer in padded)]
+            if len(parts) <= self.COMPARED_PARTS:
+                padded = [f" {part} " for part in parts]
+                kept = [part for part, inner in zip(parts, padded)
+                        if not any(inner in outer and inner != outer for outer in padded)]
+            else:
+                kept = parts
             found = self._name_lists[entity_ids] = (
                 f" {SEPARATOR} ".join(kept),
                 frozenset().union(*(v for _p, v in entities)),

@@ -193,3 +193,11 @@ def stem(word: str) -> str:
         return word
     return _stemmer().stemWord(word)
 
+
+
+def name_key(name: str) -> str:
+    """How entity names are looked up: folded, without spaces or punctuation,
+    so that 'Minzhucun community', '民主村社区' and 'minzhucun-community'
+    all meet their entity."""
+    # What re.sub(r"[\W_]+", "") keeps, without compiling a pattern per process.
+    return "".join(filter(str.isalnum, fold_text(name)))

@@ -30,19 +30,20 @@ from typing import Callable
 
 from ..errors import UsageError
 from ..records import Record
-from .layout import MATCH_COLUMNS
+from .layout import FORM_COLUMNS, MATCH_COLUMNS
 from .normalize import Token, char_tokens, fold_text, is_han, stem, tokenize
 
 MAX_QUERY_CHARS = 500
 MAX_PIECES = 16
 
-#: Columns each kind of form is matched in.
-CHINESE = ("zh", "quote", "names")
-ENGLISH = ("en", "names")
-PINYIN = ("py", "names")
-PINYIN_ALT = ("py_alt",)
-INITIALS_COLUMNS = ("ini", "names")
-CHARS = ("chars",)
+#: Columns each kind of form is matched in (the layout's).
+CHINESE = FORM_COLUMNS["chinese"]
+ENGLISH = FORM_COLUMNS["english"]
+LATIN = FORM_COLUMNS["latin"]
+PINYIN = FORM_COLUMNS["pinyin"]
+PINYIN_ALT = FORM_COLUMNS["pinyin-alt"]
+INITIALS_COLUMNS = FORM_COLUMNS["initials"]
+CHARS = FORM_COLUMNS["partial"]
 
 STOPWORDS = frozenset("a an and are as at by for from in into is of on or the to with".split())
 
@@ -268,7 +269,7 @@ def _piece_forms(tokens: list[Token], pinyin_text: str, known_word, similar_word
     else:
         forms.append(Form("number" if has_digit else "english", ENGLISH, tuple(stem(w) for w in words)))
         # Numbers and Latin words also stand in Chinese text: 10.6, 2023, 5G.
-        forms.append(Form("number" if has_digit else "latin", ("zh", "quote"), tuple(words)))
+        forms.append(Form("number" if has_digit else "latin", LATIN, tuple(words)))
     if (has_han or text[0].isdigit()) and not all(t.is_han for t in tokens):
         # A piece of a number or of 5G, as cut from the Chinese text (6亿, g融);
         # not qing2, which is pinyin with a tone.

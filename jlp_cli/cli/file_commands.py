@@ -1,4 +1,4 @@
-"""jlp validate, jlp schema and jlp export: the commands about the file itself."""
+"""jlp validate, jlp schema and jlp export: the commands about the book as a file."""
 
 from __future__ import annotations
 
@@ -7,32 +7,33 @@ from pathlib import Path
 
 from ..errors import DataError, UsageError
 from ..render import views
-from ..source import locate, read_text
-from .output import Output
 
 
-def run_validate(out: Output, source: str | None) -> None:
-    from ..validate import validate_file
+def run_validate(session, source: str | None) -> None:
+    from ..book.reader import validate_file
+    from ..book.source import read_text, shown
 
-    path = locate(out.facts_path)
+    path = session.facts_path
     source_text = None
     if source is not None:
         try:
-            source_text = read_text(Path(source))
+            source_text = read_text(Path(source), session.settings.max_bytes)
         except DataError as exc:
             raise UsageError(f"the --source text {exc.message}", hint=exc.hint) from None
-    fact_count, problems = validate_file(path, source_text)
+    fact_count, problems = validate_file(path, source_text, limit=session.settings.max_bytes)
     report = {
-        "file": str(path),
+        "file": shown(path),
         "valid": not problems,
         "fact_count": fact_count,
         "problems": [p.as_dict() for p in problems],
     }
-    out.emit(views.validation(report))
+    session.output.emit(views.validation(report))
     if problems:
-        raise DataError(problems, source=str(path))
+        count = len(problems)
+        raise DataError(problems, source=shown(path),
+                        hint=f"{'the problem is' if count == 1 else f'all {count} problems are'} listed above")
     checked = " and every quote against the source" if source_text is not None else ""
-    print(f"{path}: {fact_count} facts, no problems{checked}.", file=sys.stderr)
+    print(f"{shown(path)}: {fact_count} facts, no problems{checked}.", file=sys.stderr)
 
 
 def print_schema(fmt: str) -> None:
@@ -51,15 +52,15 @@ def print_schema(fmt: str) -> None:
         sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
 
 
-def run_export(out: Output, output: str | None, force: bool) -> None:
+def run_export(session, output: str | None, force: bool) -> None:
     import io
 
-    from ..cache import atomic_write
-    from ..queries import export
+    from ..lookups import export
     from ..render.machine import write
     from ..render.view import View
-    from .session import open_book
+    from ..store.cache import atomic_write
 
+    out = session.output
     fmt = out.format or "json"
     if fmt not in ("json", "yaml"):
         raise UsageError(f"jlp export writes json or yaml, not {fmt}", hint="use --format json or --format yaml")
@@ -69,7 +70,7 @@ def run_export(out: Output, output: str | None, force: bool) -> None:
     target = Path(output) if output else None
     if target is not None and target.exists() and not force:
         raise UsageError(f"{target} already exists", hint="add --force to overwrite it")
-    document = export(open_book(out))
+    document = export(session.book)
     view = View(document, [], single=True, kind="book")
     if target is None:
         write(view, fmt, out.out, None, out.effective_lang if out.lang else "both")

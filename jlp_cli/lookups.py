@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .errors import NotFound, UsageError, did_you_mean
-from .store import FactStore, name_key
+from .store.reader import FactStore
 
 FIGURE_SORTS = tuple(FactStore.FIGURE_ORDER)
 
@@ -49,10 +49,7 @@ def find_entities(store: FactStore, text: str) -> list[str]:
     """Entity ids named by ``text`` (id, Chinese or English name, alias)."""
     if store.entity(text.strip()):
         return [text.strip()]
-    key = name_key(text)
-    if not key:
-        return []
-    return store.entities_named(key)
+    return store.entities_named(text)
 
 
 def resolve_entity(store: FactStore, text: str, usage: bool = False) -> str:

@@ -1,0 +1,61 @@
+"""The tables of a compiled store, and the version that names them.
+
+Records are kept as the JSON of their validated model (every field present,
+in schema order), so machine output is a copy of what was validated; the
+other columns are what queries filter, join and sort on. The search index's
+table is the search layer's (``SearchIndex.schema``).
+"""
+
+from __future__ import annotations
+
+import os
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE article(json TEXT NOT NULL);
+CREATE TABLE sections(id TEXT PRIMARY KEY, ord INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE TABLE entities(id TEXT PRIMARY KEY, ord INTEGER NOT NULL, type TEXT NOT NULL, json TEXT NOT NULL);
+CREATE TABLE names(key TEXT NOT NULL, entity_id TEXT NOT NULL);
+CREATE INDEX names_key ON names(key);
+CREATE TABLE facts(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, section TEXT NOT NULL,
+                   kind TEXT NOT NULL, json TEXT NOT NULL);
+CREATE INDEX facts_section ON facts(section);
+CREATE INDEX facts_kind ON facts(kind);
+CREATE TABLE fact_entities(entity_id TEXT NOT NULL, fact INTEGER NOT NULL);
+CREATE INDEX fact_entities_entity ON fact_entities(entity_id, fact);
+CREATE INDEX fact_entities_fact ON fact_entities(fact);
+CREATE TABLE fact_tags(tag TEXT NOT NULL, fact INTEGER NOT NULL);
+CREATE INDEX fact_tags_tag ON fact_tags(tag, fact);
+CREATE TABLE figures(fact INTEGER NOT NULL, idx INTEGER NOT NULL, value REAL, value_base REAL,
+                     period TEXT, metric_zh TEXT, metric_en TEXT, json TEXT NOT NULL);
+CREATE TABLE dated(fact INTEGER NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL, period TEXT NOT NULL);
+CREATE INDEX dated_start ON dated(start, end);
+CREATE TABLE vocab(word TEXT PRIMARY KEY, len INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX vocab_len ON vocab(len);
+"""
+
+#: The store's own sources: the tables, how rows are written, and the schema
+#: of the records they hold. Their checksum is part of the version, so a
+#: store written by other code (a field added to a fact, a column changed) is
+#: never read: it is rebuilt.
+_SOURCES = ("schema.py", "writer.py", os.path.join("..", "model.py"), os.path.join("..", "vocabulary.py"))
+_VERSION: list[str] = []
+
+
+def store_version(index_version: str = "") -> str:
+    """The version of the stores this code writes: a checksum of its own
+    sources and the search index's version (``SearchIndex.version``). It
+    costs a few small reads, once per process."""
+    if not _VERSION:
+        import zlib
+
+        here = os.path.dirname(os.path.abspath(__file__))
+        total = 0
+        for name in _SOURCES:
+            try:
+                with open(os.path.join(here, name), "rb") as handle:
+                    total = zlib.crc32(handle.read(), total)
+            except OSError:
+                total = zlib.crc32(name.encode(), total)
+        _VERSION.append(f"{total:08x}")
+    return f"{_VERSION[0]}{index_version}"
