@@ -17,7 +17,7 @@ import sqlite3
 from typing import Iterable, Iterator, Optional
 
 #: Bump when the layout or the tokens change: old stores are then rebuilt.
-STORE_VERSION = 10
+STORE_VERSION = 11
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);

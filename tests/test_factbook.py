@@ -64,11 +64,14 @@ def test_every_figure_number_is_in_its_quote(book):
 def test_the_headline_numbers_are_structured(book):
     written = {f.as_written: f for fact in book.facts for f in fact.figures}
     revenue = written["10.6亿元"]
-    assert (revenue.value, revenue.unit, revenue.value_base, revenue.unit_base, revenue.period) == \
-        (10.6, "亿元", 1.06e9, "CNY", "2023")
+    assert (revenue.value, revenue.unit, revenue.unit_en, revenue.value_base, revenue.unit_base, revenue.period,
+            revenue.derived) == (10.6, "亿元", "100 million yuan", 1.06e9, "CNY", "2023", False)
     assert written["32.5%"].value == 32.5 and written["166.67%"].value == 166.67
     assert written["3平方公里"].value_base == 3 and written["3平方公里"].unit_base == "km2"
-    assert written["1+8"].components == [1, 8]
+    assert written["3平方公里"].unit_en == "km²"
+    # The article writes 1+8, never 9: the sum is worked out, and says so.
+    assert written["1+8"].components == [1, 8] and written["1+8"].value is None
+    assert (written["1+8"].value_base, written["1+8"].derived) == (9, True)
     decades = written["20世纪50年代至90年代"]
     assert (decades.value, decades.value_end, decades.period) == (50, 90, "1950s/1990s")
     assert any(f.period == "2024-Q1" for f in written.values())
