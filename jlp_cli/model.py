@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .vocabulary import ENTITY_TYPES, FACT_KINDS, ID_PATTERN, PERIOD_PATTERN
 
@@ -53,9 +53,11 @@ class Figure(_Strict):
     """One number a fact states, as data.
 
     ``value`` is the number as the article writes it, in the article's unit
-    (10.6 亿元); ``value_base`` is the same quantity in a base unit where one
-    exists (1.06e9 CNY). ``as_written`` is the verbatim text of the number in
-    the fact's quote, so every figure can be traced to the article.
+    (10.6 亿元, in English "100 million yuan"); ``value_base`` is the same
+    quantity in a base unit where one exists (1.06e9 CNY). ``derived`` marks a
+    ``value_base`` the article never writes but that is worked out from its
+    numbers (1+8 → 9). ``as_written`` is the verbatim text of the number in the
+    fact's quote, so every figure can be traced to the article.
     """
 
     metric: Text = Field(description="What is measured.")
@@ -67,9 +69,18 @@ class Figure(_Strict):
         default_factory=list, description="Parts of a sum-expression such as 1+8."
     )
     unit: Optional[str] = Field(default=None, description="Unit as written: 亿元, %, 平方公里.")
+    unit_en: Optional[str] = Field(
+        default=None, min_length=1,
+        description="The unit in English as a translator writes it: 100 million yuan, %, km². Required with `unit`.",
+    )
     value_base: Optional[Number] = Field(default=None, description="Value in the base unit.")
     value_base_end: Optional[Number] = Field(default=None, description="Range end in the base unit.")
     unit_base: Optional[str] = Field(default=None, description="Base unit: CNY, percent, km2, year.")
+    derived: bool = Field(
+        default=False,
+        description="True when `value_base` is worked out from the article's numbers (the sum 1+8 → 9) "
+                    "rather than a written number restated in the base unit (10.6亿元 → 1060000000 CNY).",
+    )
     period: Optional[str] = Field(
         default=None, pattern=PERIOD_PATTERN, description="When: 2023, 2024-Q1, 1950s/1990s."
     )
@@ -77,6 +88,18 @@ class Figure(_Strict):
         default=None, description="What the number is compared with: year on year, rank in Chongqing."
     )
     as_written: str = Field(min_length=1, description="The number verbatim as in the quote.")
+
+    @model_validator(mode="after")
+    def _units_and_derivation(self) -> "Figure":
+        # Enforced here, not in a later check, so that every reader of a book
+        # (validate, the store builder, the streaming reader) refuses the same.
+        if self.unit is not None and self.unit_en is None:
+            raise ValueError("a figure with a unit needs unit_en (the unit in English)")
+        if self.unit_en is not None and self.unit is None:
+            raise ValueError("unit_en needs unit (the unit as the article writes it)")
+        if self.value is None and self.components and self.value_base is not None and not self.derived:
+            raise ValueError("a value_base worked out from components is derived: set derived: true")
+        return self
 
 
 class Article(_Strict):

@@ -50,9 +50,8 @@ def test_every_section_has_facts(book):
 def test_both_languages_are_present_and_distinct(book):
     for fact in book.facts:
         assert HAN.search(fact.text.zh), fact.id
-        english = HAN.sub("", fact.text.en)
-        # The English may cite a Chinese amount such as (10.6亿元), but it is English.
-        assert len(re.findall(r"[A-Za-z]+", english)) >= 3, fact.id
+        # (test_factbase checks that no English field holds Chinese script at all.)
+        assert len(re.findall(r"[A-Za-z]+", fact.text.en)) >= 3, fact.id
 
 
 def test_every_figure_number_is_in_its_quote(book):
@@ -69,11 +68,14 @@ def test_every_figure_number_is_in_its_quote(book):
 def test_the_headline_numbers_are_structured(book):
     written = {f.as_written: f for fact in book.facts for f in fact.figures}
     revenue = written["10.6亿元"]
-    assert (revenue.value, revenue.unit, revenue.value_base, revenue.unit_base, revenue.period) == \
-        (10.6, "亿元", 1.06e9, "CNY", "2023")
+    assert (revenue.value, revenue.unit, revenue.unit_en, revenue.value_base, revenue.unit_base, revenue.period,
+            revenue.derived) == (10.6, "亿元", "100 million yuan", 1.06e9, "CNY", "2023", False)
     assert written["32.5%"].value == 32.5 and written["166.67%"].value == 166.67
     assert written["3平方公里"].value_base == 3 and written["3平方公里"].unit_base == "km2"
-    assert written["1+8"].components == [1, 8]
+    assert written["3平方公里"].unit_en == "km²"
+    # The article writes 1+8, never 9: the sum is worked out, and says so.
+    assert written["1+8"].components == [1, 8] and written["1+8"].value is None
+    assert (written["1+8"].value_base, written["1+8"].derived) == (9, True)
     decades = written["20世纪50年代至90年代"]
     assert (decades.value, decades.value_end, decades.period) == (50, 90, "1950s/1990s")
     assert any(f.period == "2024-Q1" for f in written.values())
@@ -86,19 +88,3 @@ def test_glossary_names_are_used_for_key_entities(book):
     assert names["九龙坡区"] == "Jiulongpo District"
     assert names["西部陆海新通道"] == "New International Land-Sea Trade Corridor"
     assert names["中铝集团"] == "Aluminum Corporation of China"
-
-
-def test_every_entity_name_in_a_fact_text_is_linked(book):
-    """A search by entity finds every fact that names it: so a fact whose
-    Chinese text contains an entity's full Chinese name must link it."""
-    missing = []
-    entities = sorted(book.entities, key=lambda e: -len(e.name.zh))
-    for fact in book.facts:
-        for entity in entities:
-            name = entity.name.zh.strip("“”\"")
-            if len(name) >= 3 and name in fact.text.zh and entity.id not in fact.entities:
-                # A longer linked name that contains this one (西南铝业… contains 西南铝) counts.
-                longer = [e for e in book.entities if e.id in fact.entities and name in e.name.zh]
-                if not longer:
-                    missing.append((fact.id, entity.id))
-    assert missing == []

@@ -67,13 +67,13 @@ HYDROGEN_ZH = lambda: zh_has("氢能")  # noqa: E731
 #: The fact that says 氢能 three times.
 HYDROGEN_MOST = ("western-hydrogen-valley-components",)
 HYDROGEN_VALLEY = ("western-hydrogen-valley-site", "western-hydrogen-valley-components")
-YANGTZE = ("jiulongtan-square-scene", "jiulongtan-ship-horns", "western-hydrogen-valley-site")
-JIULONGTAN = ("jiulongtan-square-scene", "jiulongtan-ship-horns", "caption-jiulongtan-square")
+YANGTZE = ("yangtze-riverside-greenery", "river-ship-horns", "western-hydrogen-valley-site")
+JIULONGTAN = ("jiulongtan-square-scene", "caption-jiulongtan-square")
 DIGITAL_BUILDING = ("caption-chongqing-digital-building", "chongqing-digital-building-clustering")
 CLOUD = ("minzhucun-on-the-cloud-built", "minzhucun-on-the-cloud-services", "minzhucun-on-the-cloud-governance")
 FOREIGN_CAPITAL = ("foreign-investment-growth-rank-2024q1", "new-foreign-enterprises-2024q1",
                    "foreign-investment-results")
-HUANGJUE = ("minzhucun-huangjue-trees", "huangjue-port-and-taojia-tunnel", "multimodal-transport-system")
+HUANGJUE = ("minzhucun-huangjue-trees", "huangjue-port-and-taojia-tunnel")
 SOUTHWEST_ALUMINIUM = ("southwest-aluminium-busy-plant", "southwest-aluminium-large-ingots",
                        "caption-hot-rolled-aluminium-coil")
 CHINALCO = ("southwest-aluminium-busy-plant", "southwest-aluminium-large-ingots")
@@ -130,12 +130,11 @@ CASES: list[Case] = [
     Case("Jiǔlóngtān", top=JIULONGTAN, why="pinyin"),
     Case("jiu3long2tan1", top=JIULONGTAN, why="pinyin"),
     Case("changjiang", top=YANGTZE, why="pinyin"),
-    Case("lvyi", first="jiulongtan-square-scene", why="pinyin"),
-    Case("lüyi", first="jiulongtan-square-scene", why="pinyin"),
+    Case("lvyi", first="yangtze-riverside-greenery", why="pinyin"),
+    Case("lüyi", first="yangtze-riverside-greenery", why="pinyin"),
     Case("huangj", top=HUANGJUE, why="pinyin"),
     Case("xingaoy", top=XINGAOYUAN, why="pinyin"),
-    Case("taojia", top=("western-hydrogen-valley-site", "huangjue-port-and-taojia-tunnel",
-                        "multimodal-transport-system"), why="pinyin"),
+    Case("taojia", top=("western-hydrogen-valley-site", "huangjue-port-and-taojia-tunnel"), why="pinyin"),
     # --- English ------------------------------------------------------------
     Case("hydrogen revenue", first="hydrogen-revenue-2023", why="english"),
     Case("Huawei", first="digital-economy-key-projects", why="english"),
@@ -161,7 +160,7 @@ CASES: list[Case] = [
     Case("cars and motorcycles", first="traditional-products-go-global", why="english"),
     Case("robotic arms", top=QINGLING, why="english"),
     Case("red-brick", first="minzhucun-red-brick-buildings", why="english"),
-    Case("check-in spots", first="old-estates-popular-check-in-spots", why="english"),
+    Case("popular spots", first="old-estates-popular-check-in-spots", why="english"),
     Case("Ficus virens", first="minzhucun-huangjue-trees", why="english"),
     Case("consumption center", top=("landmarks-boost-consumption-centre", "one-plus-eight-platforms"),
          why="english"),
