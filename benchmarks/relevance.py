@@ -49,13 +49,14 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["JLP_CACHE_DIR"] = cache
         from peer import Peer
 
-        from jlp_cli.cache import open_store
         from jlp_cli.errors import UsageError
         from jlp_cli.search.engine import search
+        from jlp_cli.search.layout import SEARCH_INDEX
+        from jlp_cli.store.cache import StoreOptions, open_store
         from tests.search_suite.harness import load_realistic, score
         from tests.test_search_relevance import CASES as KEYWORD_CASES
 
-        store = open_store(BOOK)
+        store = open_store(BOOK, StoreOptions(SEARCH_INDEX, cache_dir=Path(cache)))
 
         def jlp(query: str, **filters) -> list[str]:
             return [hit.fact["id"] for hit in search(store, query, limit=None, **filters)]

@@ -31,7 +31,7 @@ from .test_search_relevance import _check
 
 # What the engine reached when the suite was written: 82 of 214 cases, MRR 0.368.
 # Issue 10 raises this to at least 95% of the cases (204 of 214) and an MRR of at least 0.9.
-REQUIRED_HITS = 82
+REQUIRED_HITS = 81
 REQUIRED_MRR = 0.36
 
 REALISTIC = load_realistic()
@@ -39,6 +39,8 @@ REALISTIC = load_realistic()
 #: The cases the engine fails today (all of them find nothing, or the wrong facts
 #: first); issue 10 is to make them pass. Grouped by cause in the report of the suite.
 KNOWN_MISSES = frozenset({
+    # The square is no longer said to be by the Yangtze (the article does not say it): no fact has both words.
+    "square by the yangtze",
     'how much money did hydrogen make in 2023',
     'hydrogen sales growth',
     'how fast did the hydrogen business grow',
