@@ -1,7 +1,7 @@
 """The output contract, declared once and shared by every command.
 
 ``@data_command`` adds the output options (--format, --json, --fields, --lang,
---no-color, --pager) and --facts to a command, and hands the command an
+--raw, --no-color, --pager) and --facts to a command, and hands the command an
 ``Output`` that knows the terminal it writes to (passed in, never guessed
 deep inside a renderer) and writes a ``View`` in the chosen format.
 """
@@ -77,7 +77,8 @@ class Output:
     """Chosen output options plus the terminal; writes views."""
 
     def __init__(self, format: Optional[str], fields: Optional[list], lang: Optional[str], terminal: Terminal,
-                 pager: Optional[str] = None, facts_path: Optional[str] = None, stream: Optional[IO[str]] = None):
+                 pager: Optional[str] = None, facts_path: Optional[str] = None, stream: Optional[IO[str]] = None,
+                 raw: bool = False):
         self.format = format  # None: table at a terminal, plain in a pipe
         self.fields = fields
         self.lang = lang  # explicit choice (or JLP_LANG); None: both
@@ -85,6 +86,7 @@ class Output:
         self.pager = pager
         self.facts_path = facts_path
         self.stream = stream
+        self.raw = raw  # csv/tsv: write formula-like cells as they are
 
     @property
     def out(self) -> IO[str]:
@@ -122,7 +124,7 @@ class Output:
         else:
             from ..render.machine import write
 
-            count = write(view, fmt, self.out, self.fields, self.effective_lang)
+            count = write(view, fmt, self.out, self.fields, self.effective_lang, raw=self.raw)
         self.out.flush()
         if count == 0 and view.empty:
             raise NotFound(view.empty, view.empty_hint)
@@ -197,6 +199,10 @@ _OUTPUT_PARAMETERS = [
     inspect.Parameter("lang", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
         Optional[Lang], typer.Option("--lang", "-l", help="Language: zh, en or both (default $JLP_LANG, else both).",
                                      show_default=False, rich_help_panel="Output", case_sensitive=False)]),
+    inspect.Parameter("raw", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+        bool, typer.Option("--raw", help="csv, tsv: write cells that start with = + - @ as they are, without the "
+                           "leading ' that stops a spreadsheet running them as formulas (no effect on other "
+                           "formats).", rich_help_panel="Output")]),
     inspect.Parameter("no_color", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
         bool, typer.Option("--no-color", help="No colour (also $NO_COLOR; $FORCE_COLOR forces it).",
                            rich_help_panel="Output")]),
@@ -209,7 +215,7 @@ OUTPUT_NAMES = tuple(p.name for p in _OUTPUT_PARAMETERS)
 
 
 def make_output(format=None, json_=False, fields=None, lang=None, no_color=False, pager=False,
-                facts=None, stream=None) -> Output:
+                facts=None, stream=None, raw=False) -> Output:
     chosen = format
     if json_:
         if chosen not in (None, "json"):
@@ -230,6 +236,7 @@ def make_output(format=None, json_=False, fields=None, lang=None, no_color=False
         pager=(os.environ.get("PAGER") or "less -R") if pager else _env_pager(),
         facts_path=facts,
         stream=stream,
+        raw=raw,
     )
 
 
