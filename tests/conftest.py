@@ -26,29 +26,35 @@ HOME_VARIABLES = ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", 
                   "UV_CACHE_DIR", "PIP_CACHE_DIR")
 
 
-def real_home() -> Path:
-    import pwd
+REAL_HOME: list[Path] = []
 
-    return Path(os.environ.get("HOME") or pwd.getpwuid(os.getuid()).pw_dir)
+
+def real_home() -> Path:
+    """The account's home as the user has it (read before the sandbox is set up)."""
+    if not REAL_HOME:
+        import pwd
+
+        REAL_HOME.append(Path(os.environ.get("HOME") or pwd.getpwuid(os.getuid()).pw_dir))
+    return REAL_HOME[0]
 
 
 def home_snapshot(home: Path) -> dict:
-    """What could betray a write under ``home``: the entries (and their
-    times) of the home directory and of the places tools keep files, and
-    everything under any jlp directory."""
+    """What could betray a write under ``home``: the entries of the home
+    directory and of the places tools keep files (a new or removed one), and
+    every file under any jlp directory with its size and time. (Not the times
+    of the shared directories: other programs of the user, such as the uv
+    that runs the suite, keep working in them meanwhile.)"""
     snapshot: dict = {}
     for relative in ("", ".cache", ".config", ".local", ".local/share", ".local/state"):
         directory = home / relative
         try:
-            with os.scandir(directory) as entries:
-                snapshot[relative] = sorted((e.name, e.stat(follow_symlinks=False).st_mtime_ns) for e in entries
-                                            if relative or not e.name.startswith(".pytest"))
+            snapshot[relative] = sorted(os.listdir(directory))
         except OSError:
             snapshot[relative] = None
     for relative in (".cache/jlp", ".config/jlp", ".local/share/jlp", ".local/state/jlp"):
         directory = home / relative
-        snapshot[relative] = sorted(str(p.relative_to(directory)) for p in directory.rglob("*")) \
-            if directory.exists() else None
+        snapshot[relative] = sorted((str(p.relative_to(directory)), p.stat().st_size, p.stat().st_mtime_ns)
+                                    for p in directory.rglob("*")) if directory.exists() else None
     return snapshot
 
 

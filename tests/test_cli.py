@@ -12,6 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from jlp_cli.cli.app import app
+from jlp_cli.render.view import lookup
 
 from .conftest import MINI
 
@@ -59,26 +60,90 @@ def test_json_parses_and_keeps_chinese_unescaped(args):
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
 def test_jsonl_is_one_object_per_line(args):
     lines = ok(*args, "--format", "jsonl").splitlines()
-    assert lines and all(isinstance(json.loads(line), dict) for line in lines)
-    if args[0] in SINGLE:
-        assert len(lines) == 1
+    objects = [json.loads(line) for line in lines]
+    assert objects and all(isinstance(o, dict) for o in objects)
+    expected = json.loads(ok(*args, "--format", "json"))
+    assert objects == ([expected] if args[0] in SINGLE else expected)  # the same records as json, one a line
+
+
+def _unescape_tsv(field: str) -> str:
+    import re
+
+    return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}.get(m.group(1), m.group(0)),
+                  field)
+
+
+def _expected_cell(value) -> str | None:
+    """What csv and tsv write for a value of the command's JSON; None for a
+    value a column may compute differently (objects, lists of objects)."""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(("=", "+", "-", "@")) else value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return json.dumps(value, ensure_ascii=False)  # a list is a JSON array in its cell
+    return None
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
 def test_csv_and_tsv_have_a_header_and_even_rows(args):
-    rows = list(csv.reader(io.StringIO(ok(*args, "--format", "csv"))))
+    rows = list(csv.reader(io.StringIO(ok(*args, "--format", "csv"), newline="")))
     assert len(rows) >= 2 and len({len(r) for r in rows}) == 1
     lines = ok(*args, "--format", "tsv").splitlines()
     assert len({line.count("\t") for line in lines}) == 1
     assert lines[0].split("\t")[0] in ("id", "order", "fact", "period", "field", "article.title.zh")
+    tsv_rows = [[_unescape_tsv(f) for f in line.split("\t")] for line in lines]
+    assert tsv_rows == rows  # the same cells, whichever the format
+    plain = [[_unescape_tsv(f) for f in line.split("\t")] for line in ok(*args).splitlines()]
+    assert plain == rows[1:]  # what a pipe gets: tsv without the header
+    # Every cell that is a value of the command's JSON holds that value.
+    data = json.loads(ok(*args, "--format", "json"))
+    header, body = rows[0], rows[1:]
+    if args[0] in SINGLE:
+        assert header == ["field", "value"]
+        pairs = [(data, path, value) for path, value in body]
+    else:
+        assert len(body) == len(data)
+        pairs = [(record, path, value) for record, row in zip(data, body) for path, value in zip(header, row)]
+    checked = 0
+    for record, path, written in pairs:
+        expected = _expected_cell(lookup(record, path))
+        if expected is not None:
+            assert written == expected, (path, written, expected)
+            checked += 1
+    assert checked >= (len(body) // 2 if args[0] in SINGLE else len(body))  # at least every listed record's key
+
+
+def _markdown_cells(line: str) -> list[str]:
+    """A GitHub table row split on its unescaped pipes."""
+    assert line.startswith("| ") and line.endswith(" |"), line
+    cells, current, backslashes = [], "", 0
+    for ch in line[1:-1]:
+        if ch == "|" and backslashes % 2 == 0:
+            cells.append(current.strip())
+            current = ""
+        else:
+            current += ch
+        backslashes = backslashes + 1 if ch == "\\" else 0
+    return cells + [current.strip()]
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
 def test_yaml_and_markdown(args):
     data = yaml.safe_load(ok(*args, "--format", "yaml"))
     assert isinstance(data, dict if args[0] in SINGLE else list)
+    assert data == json.loads(ok(*args, "--format", "json"))  # the same records as json
     markdown = ok(*args, "--format", "markdown").splitlines()
     assert markdown[0].startswith("| ") and set(markdown[1]) <= set("|-")
+    rows = list(csv.reader(io.StringIO(ok(*args, "--format", "csv"), newline="")))
+    table = [_markdown_cells(line) for line in [markdown[0]] + markdown[2:]]
+    assert len(table) == len(rows)  # one line per record
+    assert all(len(row) == len(table[0]) for row in table)  # no cell adds a column
+    assert table[0] == rows[0] and [r[0] for r in table] == [r[0] for r in rows]  # header and first column as csv
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))

@@ -1,7 +1,7 @@
 """The output contract, declared once and shared by every command.
 
-``SHARED_OPTIONS`` are the options every data command takes (--format,
---json, --fields, --lang, --no-color, --pager/--no-pager, --facts);
+``_shared`` declares the options every data command takes (--format,
+--json, --fields, --lang, --raw, --no-color, --pager/--no-pager, --facts);
 ``attach_shared_options`` adds them to a built command, as sqlite-utils'
 decorators do, without touching the command function: their values go to
 the run's ``Session``. ``Output`` knows the terminal it writes to (passed in,
@@ -36,6 +36,9 @@ def _shared(
     lang: Annotated[Optional[Literal[LANGS]], typer.Option(  # type: ignore[valid-type]
         "--lang", "-l", case_sensitive=False, show_default=False,
         help="Language: zh, en or both (default $JLP_LANG, else both).")] = None,
+    raw: Annotated[bool, typer.Option(
+        "--raw", help="csv, tsv: write cells that start with = + - @ as they are, without the leading ' that "
+                      "stops a spreadsheet running them as formulas (no effect on other formats).")] = False,
     no_color: Annotated[bool, typer.Option(
         "--no-color", help="No colour (also $NO_COLOR; $FORCE_COLOR forces it).")] = False,
     pager: Annotated[Optional[bool], typer.Option(
@@ -56,7 +59,7 @@ def _shared_options() -> list:
     return [get_click_param(meta)[0] for meta in get_params_from_function(_shared).values()]
 
 
-SHARED_NAMES = ("format", "json_", "fields", "lang", "no_color", "pager", "facts")
+SHARED_NAMES = ("format", "json_", "fields", "lang", "raw", "no_color", "pager", "facts")
 
 
 def attach_shared_options(command, root: bool = False) -> None:
@@ -172,13 +175,14 @@ class Output:
     """The chosen output options plus the terminal; writes views."""
 
     def __init__(self, format: Optional[str], fields: Optional[list], lang: Optional[str], terminal: Terminal,
-                 stream, settings=None, page: Optional[bool] = None):
+                 stream, settings=None, page: Optional[bool] = None, raw: bool = False):
         self.format = format  # None: table at a terminal, plain in a pipe
         self.fields = fields
         self.lang = lang  # explicit choice (or JLP_LANG); None: both
         self.terminal = terminal
         self.settings = settings
         self.page = page  # True: always, False: never, None: when longer than the screen
+        self.raw = raw  # csv/tsv: write formula-like cells as they are
         self.out = _Tracked(stream)
 
     @property
@@ -234,7 +238,7 @@ class Output:
             return render(view, stream, self.terminal.color, self.effective_lang, width)
         from ..render.machine import write
 
-        return write(view, fmt, stream, self.fields, self.effective_lang)
+        return write(view, fmt, stream, self.fields, self.effective_lang, raw=self.raw)
 
     def lookup(self, find, *args):
         """``find(*args)``; when it finds nothing, write the format's empty
@@ -276,4 +280,4 @@ def make_output(chosen: dict, settings, stream) -> Output:
         page = True
     return Output(format=fmt, fields=field_list, lang=lang.lower() if lang else settings.lang,
                   terminal=Terminal.detect(stream, settings, no_color=bool(chosen.get("no_color"))),
-                  stream=stream, settings=settings, page=page)
+                  stream=stream, settings=settings, page=page, raw=bool(chosen.get("raw")))

@@ -4,7 +4,12 @@ Control characters (ESC of ANSI and OSC sequences, BEL, backspace, carriage
 return …), bidirectional overrides and invisible format characters are shown
 as visible escapes such as ``\\x1b`` and ``<U+202E>``; floods of combining
 marks are cut short. Text for a table cell or a TSV field also has its line
-breaks and tabs escaped, so one record stays on one line.
+breaks and tabs escaped, so one record stays on one line; a CSV cell keeps its
+line breaks and tabs (CSV's quoting carries them) and shows a carriage return
+as ``\\r``.
+
+Cells for spreadsheets (csv, tsv) are also defused: text that a spreadsheet
+would run as a formula gets a leading ``'``, as OWASP recommends.
 """
 
 from __future__ import annotations
@@ -71,7 +76,35 @@ def for_terminal(text: str, single_line: bool = False) -> str:
     return _limit_combining(text)
 
 
+def is_inert(text: str) -> bool:
+    """True when ``text`` holds nothing that ``for_terminal`` would change
+    (line breaks and tabs are inert here: they do not hide or rewrite text)."""
+    return for_terminal(text) == text
+
+
 def for_field(text: str) -> str:
     """A TSV/plain field: one line, no tabs, nothing that acts on a terminal.
     Backslashes are doubled first so that the escapes can be told apart."""
     return for_terminal(text.replace("\\", "\\\\"), single_line=True)
+
+
+def for_csv(text: str) -> str:
+    """A CSV cell: nothing that acts on a terminal. Line feeds and tabs stay
+    (CSV quotes the cell and reads them back); a carriage return, which would
+    hide what precedes it on a terminal, is shown as ``\\r``. Backslashes are
+    kept as they are, so every value without a control character reads back
+    exactly with any CSV reader."""
+    if "\r" in text:
+        text = text.replace("\r", "\\r")
+    return for_terminal(text)
+
+
+# What spreadsheets take as the start of a formula (OWASP: = + - @, tab and
+# carriage return; its testing guide adds line feed and the full-width forms,
+# which some East Asian locales read as formulas too).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def defuse_formula(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet would run it as a formula."""
+    return "'" + text if text.startswith(FORMULA_LEADS) else text
