@@ -255,17 +255,26 @@ def schema(
     print_schema(format)
 
 
-@command("export")
+@command("export", shared=False)
 def export(
     ctx: typer.Context,
+    format: Annotated[str, typer.Option("--format", "-f", help="json, yaml, or sqlite (a database for Datasette "
+                                        "or sqlite-utils).", autocompletion=completion("complete_export_formats"))]
+    = "json",
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (atomically); "
                                                   "- is standard output.", show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace --output if it is an existing file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace --output if it is an existing regular file.")]
+    = False,
+    facts: Annotated[Optional[str], typer.Option("--facts", help="Facts file to read instead of the shipped one "
+                                                 "(also $JLP_FACTS).", show_default=False)] = None,
 ) -> None:
-    """The whole fact book as one document (json, yaml, or a sqlite database) in the shape of facts.yaml.
+    """The whole fact book as one document in the shape of facts.yaml (json, yaml), or as a SQLite database.
 
-    Example: jlp export --format json | jq '.facts | length'
+    Examples: jlp export --format json | jq '.facts | length';
+    jlp export --format sqlite -o jiulongpo.db && datasette jiulongpo.db
     """
     from .file_commands import run_export
 
-    run_export(Session.of(ctx), output, force)
+    session = Session.of(ctx)
+    session.choose({"facts": facts}, root=False)
+    run_export(session, format, output, force)

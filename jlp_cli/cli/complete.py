@@ -69,6 +69,10 @@ def complete_types(incomplete: str):
     return [t for t in ENTITY_TYPES if t.startswith(incomplete)]
 
 
+def complete_export_formats(incomplete: str):
+    return [f for f in ("json", "yaml", "sqlite") if f.startswith(incomplete)]
+
+
 def complete_figure_sorts():
     from ..lookups import FIGURE_SORTS
 

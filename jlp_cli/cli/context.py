@@ -36,7 +36,9 @@ class Session:
         if root:
             self._root_choice = chosen
         else:
-            self._choice = {name: value if value not in (None, False) else self._root_choice.get(name, value)
+            # A flag left off is False; --no-pager is False too, and says something.
+            unset = {name: (None,) if name == "pager" else (None, False) for name in chosen}
+            self._choice = {name: value if value not in unset[name] else self._root_choice.get(name, value)
                             for name, value in chosen.items()}
         self._output = None
 

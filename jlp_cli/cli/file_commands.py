@@ -52,33 +52,55 @@ def print_schema(fmt: str) -> None:
         sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
 
 
-def run_export(session, output: str | None, force: bool) -> None:
+EXPORT_FORMATS = ("json", "yaml", "sqlite")
+
+
+def run_export(session, fmt: str, output: str | None, force: bool) -> None:
+    """Write the book as json or yaml (text), or as a SQLite database: to
+    ``output`` atomically, or to standard output (``-`` or no ``-o``)."""
     import io
 
     from ..lookups import export
     from ..render.machine import write
     from ..render.view import View
-    from ..store.cache import atomic_write
 
+    fmt = fmt.lower()
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"jlp export writes json, yaml or sqlite, not {fmt!r}",
+                         hint="use --format json, --format yaml or --format sqlite")
+    to_stdout = output in (None, "-")
     out = session.output
-    fmt = out.format or "json"
-    if fmt not in ("json", "yaml"):
-        raise UsageError(f"jlp export writes json or yaml, not {fmt}", hint="use --format json or --format yaml")
-    if out.fields:
-        raise UsageError("jlp export writes the whole book; --fields does not apply",
-                         hint="use jlp facts --fields … instead")
-    target = Path(output) if output else None
-    if target is not None and target.exists() and not force:
-        raise UsageError(f"{target} already exists", hint="add --force to overwrite it")
+    if fmt == "sqlite" and to_stdout and out.terminal.is_tty:
+        raise UsageError("a SQLite database is binary and would garble the terminal",
+                         hint="write it to a file: jlp export --format sqlite -o jiulongpo.db")
+    target = None if to_stdout else Path(output)
+    if target is not None:
+        from ..files import target_mode
+
+        target_mode(target, force)  # refused before the work, not after
     document = export(session.book)
+    if fmt == "sqlite":
+        from ..render.sqlite_export import write_database, write_stream
+
+        if target is None:
+            out.out.flush()
+            stream = getattr(out.out, "buffer", None)
+            if stream is None:
+                raise UsageError("standard output cannot take binary data here",
+                                 hint="write it to a file: jlp export --format sqlite -o jiulongpo.db")
+            write_stream(document, stream)
+        else:
+            write_database(document, target, force=force)
+            print(f"wrote {target}", file=sys.stderr)
+        return
     view = View(document, [], single=True, kind="book")
     if target is None:
-        write(view, fmt, out.out, None, out.effective_lang if out.lang else "both")
+        write(view, fmt, out.out, None, "both")
+        out.out.flush()
         return
+    from ..files import write_bytes
+
     buffer = io.StringIO()
-    write(view, fmt, buffer, None, out.effective_lang if out.lang else "both")
-    try:
-        atomic_write(target, buffer.getvalue().encode("utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot write {target} ({exc.strerror or exc})", hint="check the directory and its permissions") from None
+    write(view, fmt, buffer, None, "both")
+    write_bytes(target, buffer.getvalue().encode("utf-8"), force)
     print(f"wrote {target}", file=sys.stderr)

@@ -42,7 +42,7 @@ import sqlite3
 from pathlib import Path
 from typing import IO, Any, Iterable
 
-from ..errors import DataError, Problem, UsageError
+from ..errors import DataError, Problem
 
 # The document's lists, in the order their tables are filled (referenced
 # tables first). The article is the one record that is not in a list.
@@ -398,46 +398,27 @@ def _check_links(connection: sqlite3.Connection) -> None:
 
 def write_database(document: dict, target: str | os.PathLike, *, force: bool = False,
                    schema: dict | None = None) -> None:
-    """Write ``document`` as a SQLite database at ``target``, atomically.
+    """Write ``document`` as a SQLite database at ``target``, atomically and
+    with the mode of an ordinary new file (``files.write_file``)."""
+    from ..files import cannot_write, write_file
 
-    The database is built in a temporary file in ``target``'s directory and
-    renamed over ``target`` only when complete; on any failure the temporary
-    file is removed and ``target`` is left as it was. A new file gets the
-    mode an ordinary new file would (0666 less the umask); a replaced one
-    keeps its mode. Only a regular file is ever replaced, and only with
-    ``force``: a symlink, FIFO, device or directory at ``target`` is refused."""
     target = Path(target)
-    mode = _target_mode(target, force)
-    import tempfile
+
+    def build(path: str) -> None:
+        connection = sqlite3.connect(path)
+        try:
+            connection.execute("PRAGMA journal_mode = OFF")  # no -journal file beside it; a failed build is deleted
+            fill(connection, document, schema)
+        finally:
+            connection.close()
 
     try:
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise _cannot_write(target, error) from None
-    connection = None
-    try:
-        os.fchmod(handle, mode)  # mkstemp makes 0600
-        os.close(handle)
-        connection = sqlite3.connect(temp)
-        connection.execute("PRAGMA journal_mode = OFF")  # no -journal file beside it; a failed build is deleted
-        fill(connection, document, schema)
-        connection.close()
-        connection = None
-        _fsync(temp)
-        os.replace(temp, target)
-    except BaseException as error:
-        if connection is not None:
-            connection.close()
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        if isinstance(error, sqlite3.IntegrityError):  # a duplicate id, a dangling link
-            raise DataError([Problem(f"the book cannot be a database: {error}",
-                                     hint="run 'jlp validate' to find the record")]) from None
-        if isinstance(error, (OSError, sqlite3.DatabaseError)):
-            raise _cannot_write(target, error) from None
-        raise
+        write_file(target, build, force)
+    except sqlite3.IntegrityError as error:  # a duplicate id, a dangling link
+        raise DataError([Problem(f"the book cannot be a database: {error}",
+                                 hint="run 'jlp validate' to find the record")]) from None
+    except sqlite3.DatabaseError as error:
+        raise cannot_write(target, error) from None
 
 
 def write_stream(document: dict, stream: IO[bytes], *, schema: dict | None = None) -> None:
@@ -452,40 +433,3 @@ def write_stream(document: dict, stream: IO[bytes], *, schema: dict | None = Non
         with open(path, "rb") as source:
             shutil.copyfileobj(source, stream)
     stream.flush()
-
-
-def _target_mode(target: Path, force: bool) -> int:
-    import stat
-
-    try:
-        status = target.lstat()
-    except FileNotFoundError:
-        if not target.parent.is_dir():
-            raise UsageError(f"cannot write {target}: {target.parent} is not a directory",
-                             hint="create the directory first, or choose another path") from None
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
-    except OSError as error:
-        raise _cannot_write(target, error) from None
-    if not stat.S_ISREG(status.st_mode):
-        kind = "a symlink" if stat.S_ISLNK(status.st_mode) else "a directory" if stat.S_ISDIR(status.st_mode) \
-            else "not a regular file"
-        raise UsageError(f"{target} is {kind}; jlp export replaces only regular files",
-                         hint="choose another path")
-    if not force:
-        raise UsageError(f"{target} already exists", hint="add --force to overwrite it")
-    return stat.S_IMODE(status.st_mode)
-
-
-def _fsync(path: str) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _cannot_write(target: Path, error: BaseException) -> UsageError:
-    reason = getattr(error, "strerror", None) or str(error)
-    return UsageError(f"cannot write {target} ({reason})", hint="check the directory, its permissions and free space")
