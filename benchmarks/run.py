@@ -405,7 +405,7 @@ def default_book(ctx: Context) -> None:
     json_book = BOOKS / "default.json"
     ctx.export_json(None, json_book, cache)  # also builds the store the cases read
     ids = {fact["id"] for fact in json.loads(json_book.read_text(encoding="utf-8"))["facts"]}
-    from jlp_cli.book.source import packaged_facts
+    from jlp_cli.book import packaged_facts
 
     peers = {peer.label: peer for peer in ctx.peers(packaged_facts(), json_book)}
     baseline = ctx.baseline()
@@ -449,7 +449,7 @@ def default_book(ctx: Context) -> None:
 def book_digest() -> str:
     """Names synthetic books after what they are made from, so a changed
     facts.yaml or synth.py makes new ones."""
-    from jlp_cli.book.source import packaged_facts
+    from jlp_cli.book import packaged_facts
 
     digest = hashlib.sha256(packaged_facts().read_bytes())
     digest.update((HERE / "synth.py").read_bytes())

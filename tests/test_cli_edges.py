@@ -48,7 +48,7 @@ def test_a_bad_environment_value_is_a_usage_error_naming_it(name, value):
 
 
 def test_a_pager_that_is_no_command_line_is_named_at_a_terminal():
-    from jlp_cli.cli.settings import Settings
+    from jlp_cli.cli.context import Settings
     from jlp_cli.errors import UsageError
 
     with pytest.raises(UsageError, match="JLP_PAGER"):

@@ -152,10 +152,9 @@ def test_the_version_changes_with_the_code_that_shapes_a_store(monkeypatch):
     of the index changed) is never read: the version is a checksum of the
     sources that decide what a store holds, not a number to remember."""
     from jlp_cli.search import layout
-    from jlp_cli.store import schema
 
     before = version(OPTIONS)
-    monkeypatch.setattr(schema, "_VERSION", ["00000000"])
+    monkeypatch.setattr(cache, "_VERSION", ["00000000"])
     assert version(OPTIONS) != before
     monkeypatch.undo()
     monkeypatch.setattr(layout, "_CHECKSUM", ["ffffffff"])
@@ -163,10 +162,15 @@ def test_the_version_changes_with_the_code_that_shapes_a_store(monkeypatch):
 
 
 def test_the_version_covers_the_schema_of_records(tmp_path, monkeypatch):
-    from jlp_cli.store import schema
-
-    sources = [os.path.join(os.path.dirname(schema.__file__), name) for name in schema._SOURCES]
+    sources = [os.path.join(os.path.dirname(cache.__file__), name) for name in cache._SOURCES]
     assert any(path.endswith("model.py") for path in sources) and all(os.path.exists(p) for p in sources)
+
+
+def test_a_changed_source_changes_the_version(tmp_path):
+    (tmp_path / "a.py").write_text("x = 1")
+    before = cache.sources_checksum(str(tmp_path), ["a.py"])
+    os.utime(tmp_path / "a.py", ns=(1, 1))
+    assert cache.sources_checksum(str(tmp_path), ["a.py"]) != before
 
 
 def test_a_corrupt_stamp_is_ignored(book, tmp_path):
@@ -192,7 +196,7 @@ def test_a_read_only_cache_keeps_the_store_in_memory(book, tmp_path, monkeypatch
 def test_no_home_and_no_cache_setting_keeps_the_store_in_memory(book, monkeypatch):
     """Without HOME the store lives in memory: Python's fallback to the
     account's home would write where the user did not say."""
-    from jlp_cli.cli.settings import Settings
+    from jlp_cli.cli.context import Settings
 
     settings = Settings({"PATH": os.environ.get("PATH", "")})
     assert settings.cache_dir is None

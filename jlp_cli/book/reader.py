@@ -212,7 +212,7 @@ def _line_and_column(stream, position: int, in_bytes: bool) -> tuple[int, int]:
 
 
 @contextmanager
-def read_file(path: Path, limit: int = source.DEFAULT_MAX_BYTES, source_text: str | None = None,
+def read_file(path: Path, limit: int | None = None, source_text: str | None = None,
               max_problems: int = MAX_PROBLEMS, progress: Progress | None = None):
     """The book at ``path`` as a ``Reading``; a DataError when the file
     cannot be read at all (missing, a directory, over ``limit`` …)."""
@@ -249,7 +249,7 @@ def read_text(text: str, source_text: str | None = None, max_problems: int = MAX
     return Reading(lambda: _Text(text), RuleChecker(source_text, max_problems))
 
 
-def validate_file(path: Path, source_text: str | None = None, limit: int = source.DEFAULT_MAX_BYTES,
+def validate_file(path: Path, source_text: str | None = None, limit: int | None = None,
                   progress: Progress | None = None) -> tuple[int | None, list[Problem]]:
     """``(fact_count, problems)`` for a facts file; fact_count is None when
     the book has problems. Raises DataError when the file cannot be read."""

@@ -27,14 +27,6 @@ DEFAULT_MAX_BYTES = 96 * 1024 * 1024
 CHUNK = 1 << 20
 
 
-def packaged_facts() -> Path:
-    """The book that ships with jlp: inside the package when installed from a
-    wheel, at the top of a checkout otherwise."""
-    here = Path(__file__).resolve().parent.parent
-    inside = here / "facts.yaml"
-    return inside if inside.is_file() else here.parent / "facts.yaml"
-
-
 def shown(path: Path | str) -> str:
     """A path as it can be printed: bytes that are not UTF-8 (a file name
     from another system) become U+FFFD instead of failing to print."""
@@ -80,10 +72,11 @@ def _over_limit(path: Path, size: int, limit: int) -> DataError:
                     "set JLP_MAX_FACTS_MB to raise the limit")
 
 
-def open_binary(path: Path, limit: int = DEFAULT_MAX_BYTES):
+def open_binary(path: Path, limit: int | None = None):
     """A regular file opened for reading in binary, after every check a
     reader makes, or a DataError saying in one sentence why not. (A pipe is
     read whole by ``read_bytes``.)"""
+    limit = limit or DEFAULT_MAX_BYTES
     try:
         handle = open(path, "rb")
     except OSError as exc:
@@ -152,8 +145,9 @@ def is_regular(path: Path) -> bool:
         return False
 
 
-def read_bytes(path: Path, limit: int = DEFAULT_MAX_BYTES) -> bytes:
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
     """The file's bytes (a pipe's too), or a DataError saying why not."""
+    limit = limit or DEFAULT_MAX_BYTES
     if not stat_module.S_ISREG(stat(path).st_mode):
         return _read_pipe(path, limit)
     with open_binary(path, limit) as handle:
@@ -170,9 +164,10 @@ def _reading(path: Path, read):
         raise _why_not(path, exc) from None
 
 
-def sha256(path: Path, limit: int = DEFAULT_MAX_BYTES) -> str:
+def sha256(path: Path, limit: int | None = None) -> str:
     """The SHA-256 of a regular file's bytes, read in chunks so that a big
     book is never held whole."""
+    limit = limit or DEFAULT_MAX_BYTES
     import hashlib
 
     digest = hashlib.sha256()
@@ -209,7 +204,8 @@ class TextStream:
     ``data`` instead of a path streams bytes already in memory (a pipe read
     whole). Bytes that are not UTF-8 raise a DataError with their line."""
 
-    def __init__(self, path: Path | str, limit: int = DEFAULT_MAX_BYTES, data: bytes | None = None):
+    def __init__(self, path: Path | str, limit: int | None = None, data: bytes | None = None):
+        limit = limit or DEFAULT_MAX_BYTES
         import codecs
         import hashlib
         import io
@@ -264,6 +260,7 @@ class TextStream:
         self.close()
 
 
-def read_text(path: Path, limit: int = DEFAULT_MAX_BYTES) -> str:
+def read_text(path: Path, limit: int | None = None) -> str:
     """A text file's content (the article, for ``validate --source``)."""
+    limit = limit or DEFAULT_MAX_BYTES
     return decode(read_bytes(path, limit), path)

@@ -16,7 +16,7 @@ from .. import __version__, lookups
 from ..render import views
 from .context import Session
 from .group import JlpGroup
-from .registry import CONTEXT_SETTINGS, command, completion
+from .registry import CONTEXT_SETTINGS, command, completion, evaluated
 
 EPILOG = (
     "Exit status: 0 found/ok · 1 nothing found (no hit, unknown id or name, empty result; "
@@ -59,7 +59,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
 def main(
     ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", "-V", help="Print the version and exit.",
@@ -67,6 +66,9 @@ def main(
 ) -> None:
     if ctx.invoked_subcommand is None:
         _overview(Session.of(ctx))
+
+
+app.callback(invoke_without_command=True)(evaluated(main))
 
 
 def _overview(session: Session) -> None:

@@ -13,8 +13,7 @@ import typer
 
 
 def _book(ctx: typer.Context):
-    from .context import Session
-    from .settings import Settings
+    from .context import Session, Settings
 
     session = Session(Settings.from_environment())
     facts = ctx.params.get("facts") or ctx.find_root().params.get("facts")

@@ -12,9 +12,9 @@ import sqlite3
 import sys
 
 from typer import Abort, Exit
+from typer._click.exceptions import ClickException
 
 from ..errors import ExitStatus, JlpError, OutputClosed
-from .clicklib import ClickException
 
 #: The reader of stdout went away (``jlp facts | head -1``): not an error.
 QUIET = (OutputClosed, BrokenPipeError)

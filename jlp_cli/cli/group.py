@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import sys
 
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
 from ..errors import StoreDamaged, did_you_mean
-from . import failures
-from .clicklib import UsageError as ClickUsageError
 from .output import attach_shared_options
 
 
@@ -21,9 +20,7 @@ class JlpGroup(TyperGroup):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         attach_shared_options(self, root=True)
-        from .shells import attach_completion_options
-
-        attach_completion_options(self)
+        self.params.extend(_completion_options())
         self._built: dict = {}
 
     def list_commands(self, ctx) -> list[str]:
@@ -51,8 +48,7 @@ class JlpGroup(TyperGroup):
         import os
 
         from . import registry
-        from .context import Session
-        from .settings import Settings
+        from .context import Session, Settings
 
         # Typer's own rule for the variable that asks for completions.
         variable = complete_var or f"_{prog_name or 'jlp'}_COMPLETE".replace("-", "_").upper()
@@ -62,8 +58,6 @@ class JlpGroup(TyperGroup):
 
             completion_init()  # the shells' completion classes (Typer's add_completion would)
         settings = Settings.from_environment()
-
-        from .shells import completion_args
 
         if args is None:
             args = sys.argv[1:]
@@ -99,12 +93,59 @@ def run_session(invoke, settings) -> int:
             session = Session(settings, rebuild=True)
             return invoke(session)
     except Exception as error:
+        from . import failures
+
         if settings.debug and not isinstance(error, failures.QUIET):
             raise
         if isinstance(error, StoreDamaged):
             session.discard_book()
         return failures.report(error)
     except KeyboardInterrupt:
+        from . import failures
+
         return failures.report(KeyboardInterrupt())
     finally:
         session.close()
+
+
+# -- --show-completion [SHELL], --install-completion [SHELL] ---------------------------
+
+COMPLETION_OPTIONS = ("--install-completion", "--show-completion")
+
+
+def _completion_options() -> list:
+    """The two options, taking the shell's name (bash, zsh, fish, powershell,
+    pwsh) or detecting it (``completion_args`` gives a bare option "detect");
+    what they do is in ``shells.py``, imported only when one is given."""
+    from typer.core import TyperOption
+
+    def run(action: str):
+        def callback(ctx, param, value):
+            if value is None or ctx.resilient_parsing:
+                return
+            from . import shells
+
+            getattr(shells, action)(ctx, param, value)
+        return callback
+
+    return [
+        TyperOption(param_decls=["--install-completion"], metavar="[SHELL]", callback=run("install"),
+                    expose_value=False, is_eager=True,
+                    help="Install Tab completion for SHELL (bash, zsh, fish, powershell; default: the current shell)."),
+        TyperOption(param_decls=["--show-completion"], metavar="[SHELL]", callback=run("show"),
+                    expose_value=False, is_eager=True,
+                    help="Print the Tab completion script for SHELL (bash, zsh, fish, powershell; default: the current "
+                         "shell)."),
+    ]
+
+
+def completion_args(args: list[str]) -> list[str]:
+    """``args`` with "detect" after a completion option given without a shell."""
+    out = []
+    for position, arg in enumerate(args):
+        out.append(arg)
+        if arg in COMPLETION_OPTIONS:
+            following = args[position + 1] if position + 1 < len(args) else None
+            if following is None or following.startswith("-"):
+                out.append("detect")
+    return out

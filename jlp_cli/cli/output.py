@@ -10,17 +10,20 @@ format, pages long output at a terminal, and says in one sentence when the
 output cannot be written.
 """
 
-from __future__ import annotations
-
 import sys
+from functools import lru_cache
 from typing import IO, Annotated, Literal, Optional
 
 import typer
+from typer._click.globals import get_current_context
 
 from ..errors import NotFound, OutputClosed, OutputFailed, UsageError
 from ..records import Record
 from ..render.view import View
-from .clicklib import get_current_context
+
+# No ``from __future__ import annotations`` in this module: the declarations
+# below are made once, at import, instead of evaluated from strings for every
+# command that takes them.
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "yaml", "markdown")
 LANGS = ("zh", "en", "both")
@@ -48,15 +51,22 @@ def _shared(
     facts: Annotated[Optional[str], typer.Option(
         "--facts", show_default=False, help="Facts file to read instead of the shipped one (also $JLP_FACTS).")] = None,
 ) -> None:
-    """The shared options, declared once, as Typer declares any option."""
+    """The shared options (the function is never called)."""
+
+
+@lru_cache(maxsize=1)
+def declared() -> tuple:
+    """Typer's reading of the declarations, once per process."""
+    from typer.utils import get_params_from_function
+
+    return tuple(get_params_from_function(_shared).values())
 
 
 def _shared_options() -> list:
     """The shared options as Click parameters, made anew for each command."""
     from typer.main import get_click_param
-    from typer.utils import get_params_from_function
 
-    return [get_click_param(meta)[0] for meta in get_params_from_function(_shared).values()]
+    return [get_click_param(meta)[0] for meta in declared()]
 
 
 SHARED_NAMES = ("format", "json_", "fields", "lang", "raw", "no_color", "pager", "facts")

@@ -1,4 +1,5 @@
-"""--show-completion [SHELL] and --install-completion [SHELL].
+"""What --show-completion [SHELL] and --install-completion [SHELL] do (the
+options are declared in ``group.py``).
 
 Typer's own options detect the shell and print bash's script when they
 cannot, so ``jlp --show-completion zsh`` printed bash's. Ours take the shell's
@@ -6,10 +7,8 @@ name (bash, zsh, fish, powershell, pwsh) and detect it only when it is not
 given.
 """
 
-import typer
 
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
-COMPLETION_OPTIONS = ("--install-completion", "--show-completion")
 
 
 def _shell(value: str) -> str:
@@ -31,13 +30,12 @@ def _shell(value: str) -> str:
     return shell
 
 
-def _show(ctx, _param, value):
+def show(ctx, _param, value):
     if value is None or ctx.resilient_parsing:
         return
+    from typer._click.utils import echo
     from typer._completion_classes import completion_init
     from typer._completion_shared import get_completion_script
-
-    from .clicklib import echo
 
     completion_init()
     prog = ctx.find_root().info_name or "jlp"
@@ -47,49 +45,15 @@ def _show(ctx, _param, value):
     ctx.exit(0)
 
 
-def _install(ctx, _param, value):
+def install(ctx, _param, value):
     if value is None or ctx.resilient_parsing:
         return
+    from typer._click.utils import echo
     from typer._completion_classes import completion_init
-    from typer._completion_shared import install
-
-    from .clicklib import echo
+    from typer._completion_shared import install as install_script
 
     completion_init()
-    shell, path = install(shell=_shell(value), prog_name=ctx.find_root().info_name or "jlp")
+    shell, path = install_script(shell=_shell(value), prog_name=ctx.find_root().info_name or "jlp")
     echo(f"{shell} completion installed in {path}", err=True)
     echo("Completion takes effect in a new shell.", err=True)
     ctx.exit(0)
-
-
-def attach_completion_options(group) -> None:
-    """--show-completion [SHELL] and --install-completion [SHELL]: with the
-    shell named (bash, zsh, fish, powershell, pwsh), or detected if not
-    (``completion_args`` gives a bare option its "detect")."""
-    from typer.main import get_click_param
-    from typer.utils import get_params_from_function
-
-    def options(
-        install_completion: str = typer.Option(
-            None, "--install-completion", metavar="[SHELL]", callback=_install, expose_value=False, is_eager=True,
-            help="Install Tab completion for SHELL (bash, zsh, fish, powershell; default: the current shell)."),
-        show_completion: str = typer.Option(
-            None, "--show-completion", metavar="[SHELL]", callback=_show, expose_value=False, is_eager=True,
-            help="Print the Tab completion script for SHELL (bash, zsh, fish, powershell; default: the current "
-                 "shell)."),
-    ):
-        pass
-
-    group.params.extend(get_click_param(meta)[0] for meta in get_params_from_function(options).values())
-
-
-def completion_args(args: list[str]) -> list[str]:
-    """``args`` with "detect" after a completion option given without a shell."""
-    out = []
-    for position, arg in enumerate(args):
-        out.append(arg)
-        if arg in COMPLETION_OPTIONS:
-            following = args[position + 1] if position + 1 < len(args) else None
-            if following is None or following.startswith("-"):
-                out.append("detect")
-    return out

@@ -8,8 +8,8 @@ file and the tokeniser, nothing else.
 
 The store is written and read through ``SEARCH_INDEX``, which the store
 receives rather than imports (the store is below search in the layers). This
-module imports nothing, so the query path can read the layout without
-loading the tokeniser.
+module imports nothing when it loads, so the query path can read the layout
+without loading the tokeniser.
 """
 
 from __future__ import annotations
@@ -110,8 +110,8 @@ class SearchIndex:
 
     @property
     def version(self) -> str:
-        """A checksum of the sources that decide the index's tokens: a store
-        built by other code is never read by this one."""
+        """A checksum of the sources that decide the index's tokens (their
+        size and time): a store built by other code is never read by this one."""
         return _sources_checksum()
 
 
@@ -120,17 +120,11 @@ _CHECKSUM: list[str] = []
 
 def _sources_checksum() -> str:
     if not _CHECKSUM:
-        import zlib
+        from ..store.cache import sources_checksum
 
         here = os.path.dirname(os.path.abspath(__file__))
-        total = 0
-        for name in ("layout.py", "index.py", "normalize.py", os.path.join("..", "data", "t2s.txt")):
-            try:
-                with open(os.path.join(here, name), "rb") as handle:
-                    total = zlib.crc32(handle.read(), total)
-            except OSError:
-                total = zlib.crc32(name.encode(), total)
-        _CHECKSUM.append(f"{total:08x}")
+        _CHECKSUM.append(sources_checksum(here, ("layout.py", "index.py", "normalize.py",
+                                                 os.path.join("..", "data", "t2s.txt"))))
     return _CHECKSUM[0]
 
 

@@ -26,11 +26,9 @@ import stat as stat_module
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..book import source as source_file
 from ..errors import DataError
 from ..records import Record
 from .reader import FactStore
-from .schema import store_version
 
 
 class StoreOptions(Record):
@@ -38,13 +36,44 @@ class StoreOptions(Record):
 
     __slots__ = ("index", "cache_dir", "limit", "processes", "progress")
 
-    def __init__(self, index, cache_dir: Optional[Path] = None, limit: int = source_file.DEFAULT_MAX_BYTES,
+    def __init__(self, index, cache_dir: Optional[Path] = None, limit: Optional[int] = None,
                  processes: int = 2, progress: Optional[Callable] = None):
         self.index = index  # the search index (``search.layout.SEARCH_INDEX``)
         self.cache_dir = cache_dir  # None: build in memory, every time
-        self.limit = limit  # the largest facts file read, in bytes
+        self.limit = limit  # the largest facts file read, in bytes (None: book.source's default)
         self.processes = processes  # 1: never read a big book in a child process
         self.progress = progress  # progress(bytes_read, bytes_total, facts_read) while building
+
+
+#: The sources that decide what a store holds: its tables, how rows are
+#: written, and the schema of the records they keep. The search index names
+#: its own (``SearchIndex.version``).
+_SOURCES = ("schema.py", "writer.py", os.path.join("..", "model.py"), os.path.join("..", "vocabulary.py"))
+_VERSION: list[str] = []
+
+
+def store_version(index_version: str = "") -> str:
+    """The version of the stores this code writes and reads: a checksum of
+    the size and time of its sources and of the search index's version. A
+    store written by other code (a field added to a fact, a column changed)
+    is never read, whoever forgets to bump a number; stat, not read, because
+    this runs on every command."""
+    if not _VERSION:
+        _VERSION.append(sources_checksum(os.path.dirname(os.path.abspath(__file__)), _SOURCES))
+    return f"{_VERSION[0]}{index_version}"
+
+
+def sources_checksum(folder: str, names) -> str:
+    import zlib
+
+    total = 0
+    for name in names:
+        try:
+            status = os.stat(os.path.join(folder, name))
+            total = zlib.crc32(f"{name}:{status.st_size}:{status.st_mtime_ns};".encode(), total)
+        except OSError:
+            total = zlib.crc32(f"{name}:missing;".encode(), total)
+    return f"{total:08x}"
 
 
 def version(options: StoreOptions) -> str:
@@ -152,11 +181,23 @@ def _open_existing(path: Path, sha256: str, options: StoreOptions) -> FactStore 
     return None
 
 
+def _label(facts_path: Path) -> str:
+    """The facts path as messages show it (bytes that are not UTF-8 replaced)."""
+    return os.fsencode(facts_path).decode("utf-8", "replace")
+
+
 def open_store(facts_path: Path, options: StoreOptions, rebuild: bool = False) -> FactStore:
     """The compiled store of ``facts_path``, building it if needed. Raises
     DataError when the facts file cannot be used."""
-    status = source_file.stat(facts_path)
-    label = source_file.shown(facts_path)
+    try:
+        status = os.stat(facts_path)
+    except (OSError, ValueError):
+        status = None
+    if status is None or not stat_module.S_ISREG(status.st_mode):  # say why, or a pipe
+        from ..book import source as source_file
+
+        status = source_file.stat(facts_path)
+    label = _label(facts_path)
     cache = options.cache_dir
     regular = stat_module.S_ISREG(status.st_mode)
     if cache is not None and regular:
@@ -168,6 +209,8 @@ def open_store(facts_path: Path, options: StoreOptions, rebuild: bool = False) -
                 return store
         # Hashed in chunks, never held whole: a store of the same bytes (a
         # file touched, copied or renamed) is reused without building.
+        from ..book import source as source_file
+
         sha256 = source_file.sha256(facts_path, options.limit)
         store = None if rebuild else _open_existing(store_path(cache, sha256, options), sha256, options)
         if store is None:
@@ -230,7 +273,7 @@ def _build(con: sqlite3.Connection, facts_path: Path, options: StoreOptions) -> 
 
     con.execute("PRAGMA journal_mode = OFF")
     con.execute("PRAGMA synchronous = OFF")
-    meta = {"store_version": version(options), "source": source_file.shown(facts_path)}
+    meta = {"store_version": version(options), "source": _label(facts_path)}
     with paused_gc():
         if options.processes > 1 and parallel.worth_it(facts_path):
             outcome = parallel.build(con, facts_path, options, meta)
@@ -249,7 +292,7 @@ def _build_here(con: sqlite3.Connection, facts_path: Path, options: StoreOptions
             write(reading.head, fact_rows(reading.facts), con, {**meta, "sha256": ""}, options.index)
         outcome = reading.outcome()
     if outcome.problems:
-        raise DataError(outcome.problems, source=source_file.shown(facts_path))
+        raise DataError(outcome.problems, source=_label(facts_path))
     con.execute("UPDATE meta SET value = ? WHERE key = 'sha256'", (outcome.sha256,))
     con.commit()
     return outcome.sha256

@@ -3,12 +3,11 @@
 Records are kept as the JSON of their validated model (every field present,
 in schema order), so machine output is a copy of what was validated; the
 other columns are what queries filter, join and sort on. The search index's
-table is the search layer's (``SearchIndex.schema``).
+table is the search layer's (``SearchIndex.schema``). Which stores this code
+can read is ``cache.store_version``'s business.
 """
 
 from __future__ import annotations
-
-import os
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -33,29 +32,3 @@ CREATE INDEX dated_start ON dated(start, end);
 CREATE TABLE vocab(word TEXT PRIMARY KEY, len INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX vocab_len ON vocab(len);
 """
-
-#: The store's own sources: the tables, how rows are written, and the schema
-#: of the records they hold. Their checksum is part of the version, so a
-#: store written by other code (a field added to a fact, a column changed) is
-#: never read: it is rebuilt.
-_SOURCES = ("schema.py", "writer.py", os.path.join("..", "model.py"), os.path.join("..", "vocabulary.py"))
-_VERSION: list[str] = []
-
-
-def store_version(index_version: str = "") -> str:
-    """The version of the stores this code writes: a checksum of its own
-    sources and the search index's version (``SearchIndex.version``). It
-    costs a few small reads, once per process."""
-    if not _VERSION:
-        import zlib
-
-        here = os.path.dirname(os.path.abspath(__file__))
-        total = 0
-        for name in _SOURCES:
-            try:
-                with open(os.path.join(here, name), "rb") as handle:
-                    total = zlib.crc32(handle.read(), total)
-            except OSError:
-                total = zlib.crc32(name.encode(), total)
-        _VERSION.append(f"{total:08x}")
-    return f"{_VERSION[0]}{index_version}"
