@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .vocabulary import ENTITY_TYPES, FACT_KINDS, ID_PATTERN, PERIOD_PATTERN
 
+_ID = re.compile(ID_PATTERN)
 FactKind = Literal[FACT_KINDS]  # type: ignore[valid-type]
 EntityType = Literal[ENTITY_TYPES]  # type: ignore[valid-type]
 
@@ -144,7 +145,7 @@ class Fact(_Strict):
     @classmethod
     def _ids(cls, values: list[str]) -> list[str]:
         for value in values:
-            if not re.match(ID_PATTERN, value):
+            if not _ID.match(value):
                 raise ValueError(f"{value!r} is not a kebab-case id")
         return values
 

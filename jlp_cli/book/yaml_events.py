@@ -13,8 +13,8 @@ Facts files are edited by hand and sent by others, so the reader also
   expand, by counting what aliases would expand to, and absurd nesting;
 * reports a duplicate key in a mapping (where the later value would
   silently win) with its line, instead of keeping the last one quietly;
-* bounds what one mapping may hold, so a hostile file cannot make the checks
-  after it produce millions of problems.
+* bounds what one mapping or a list inside a record may hold, so a hostile
+  file cannot make the checks after it produce millions of problems.
 
 Problems that stop the reading (YAML syntax, a refused tag, a bomb) raise
 ``DataError`` with their line and column; problems the reading survives (a
@@ -40,6 +40,9 @@ ALIAS_EXPANSION_FACTOR = 50
 ALIAS_EXPANSION_ALLOWANCE = 100_000
 #: The widest mapping a facts file has holds about a dozen keys.
 MAX_KEYS = 1000
+#: Lists inside a record (a fact's figures, entities, tags) hold a handful of
+#: items; the book's own lists (sections, entities, facts) are not bounded.
+MAX_ITEMS = 10_000
 
 STR = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -123,7 +126,7 @@ class EventReader:
         self._tags: dict[str, str] = {}  # short plain scalars → resolved tag
         self._anchors: dict[str, _Anchor] = {}
         self._open_anchors: dict[int, str] = {}  # id of a container being read → its anchor
-        self._physical = 0  # values read
+        self._physical = 0  # containers read (and tagged or anchored scalars)
         self._expanded = 0  # values that aliases stand for
         self.problems: list[Problem] = []  # duplicate keys: reported, the reading goes on
 
@@ -212,6 +215,14 @@ class EventReader:
     # -- values --------------------------------------------------------------
     def value(self, event) -> Any:
         """The whole value that starts with ``event``."""
+        try:
+            return self._value(event)
+        except self._yaml.MarkedYAMLError as exc:
+            raise DataError([yaml_problem(exc)]) from None
+        except self._yaml.reader.ReaderError as exc:
+            raise self._reader_error(exc) from None
+
+    def _value(self, event) -> Any:
         events = self._events
         kind = type(event)
         if kind is events.ScalarEvent:
@@ -227,7 +238,7 @@ class EventReader:
         scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
         mapping_start, sequence_start = events.MappingStartEvent, events.SequenceStartEvent
         mapping_end, sequence_end = events.MappingEndEvent, events.SequenceEndEvent
-        next_event = self.event
+        next_event = self._next  # the parser's own: this loop runs per event
         resolvers = self._resolvers
         merges: dict[int, list] = {}  # id of a mapping → the values merged into it ('<<')
         while True:
@@ -243,12 +254,13 @@ class EventReader:
                     if event.anchor is not None or event.tag is not None or (
                             event.implicit[0] and (not item or item[0] in resolvers)):
                         item = self._scalar(event)
-                    else:
-                        self._physical += 1
                 if in_list:
                     current.append(item)
                 elif key is NO_KEY:
-                    key = self._key(item, current, event)
+                    if type(item) is str and item not in current and len(current) < MAX_KEYS:
+                        key = item
+                    else:
+                        key = self._key(item, current, event)
                 else:
                     if key is MERGE:
                         merges.setdefault(id(current), []).append((item, event))
@@ -262,7 +274,11 @@ class EventReader:
                 if len(stack) >= MAX_DEPTH:
                     raise _stop(f"the document nests deeper than {MAX_DEPTH} levels", event.start_mark,
                                 "a facts file is a few levels deep; check the indentation")
-                item = self._open(event)
+                if event.anchor is None and event.tag is None:
+                    item = {} if kind is mapping_start else []
+                    self._physical += 1
+                else:
+                    item = self._open(event)
                 if in_list:
                     current.append(item)
                 stack.append((current, key))  # key is NO_KEY in a list
@@ -274,6 +290,9 @@ class EventReader:
                 self._close(finished)
                 if not stack:
                     return finished
+                if in_list and len(finished) > MAX_ITEMS:
+                    raise _stop(f"a list holds {len(finished):,} items, more than the {MAX_ITEMS:,} a record's "
+                                "list may hold", event.start_mark, "a fact has a handful of figures, entities and tags")
                 current, key = stack.pop()
                 in_list = type(current) is list
                 if in_list:
