@@ -347,8 +347,10 @@ def test_a_broken_facts_file_gives_the_validate_report(tmp_path):
 
 def test_figures_sort_by_base_value():
     rows = json.loads(ok("figures", "--json", "--sort", "value_base", "--reverse"))
-    values = [r["value_base"] for r in rows if r["value_base"] is not None]
-    assert values == sorted(values, reverse=True) and values[0] == 1.06e9
+    values = [r["value_base"] for r in rows]
+    present = [v for v in values if v is not None]
+    assert values == present + [None] * (len(values) - len(present))  # no value: last, either way
+    assert present == sorted(present, reverse=True) and present[0] == 1.06e9
 
 
 def test_figures_table_has_a_growth_chart():
@@ -360,7 +362,15 @@ def test_figures_table_has_a_growth_chart():
 def test_timeline_runs_from_the_1950s_to_2024_q1():
     rows = json.loads(ok("timeline", "--json"))
     assert rows[0]["period"] == "1950s/1990s" and rows[-1]["period"] == "2024-Q1"
-    assert [r["start"] for r in rows] == sorted(r["start"] for r in rows)
+    assert [(r["start"], r["end"]) for r in rows] == sorted((r["start"], r["end"]) for r in rows)
+    # every dated fact, once, and nothing else
+    facts = json.loads(ok("facts", "--json"))
+    dated = {f["id"] for f in facts if f["period"] or any(g["period"] for g in f["figures"])}
+    assert sorted(r["fact"] for r in rows) == sorted(dated)
+    # the table shows each of them with its period whole
+    table = ok("timeline", "--format", "table", "--lang", "en")
+    for row in rows:
+        assert any(row["fact"] in line and row["period"] in line for line in table.splitlines()), row
 
 
 # -- validate, schema, export -------------------------------------------------------

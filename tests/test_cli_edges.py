@@ -134,6 +134,27 @@ def test_export_never_replaces_anything_but_a_regular_file(here, kind):
     assert not list(here.glob(".*.tmp"))
 
 
+def test_a_failed_export_leaves_the_old_file_as_it_was(here, monkeypatch):
+    """--force writes a new file and renames it over the old one: a write
+    that fails half-way leaves the old file whole, and no temporary file."""
+    import jlp_cli.files as files
+
+    target = here / "book.json"
+    target.write_text('{"old": true}', encoding="utf-8")
+
+    def half_then_full(path: str) -> None:
+        with open(path, "wb") as handle:
+            handle.write(b'{"sche')
+        raise OSError(28, "No space left on device")
+
+    real = files.write_file
+    monkeypatch.setattr(files, "write_file", lambda target, write, force=False: real(target, half_then_full, force))
+    result = CliRunner().invoke(app, ["export", "-o", "book.json", "--force"])
+    assert result.exit_code == 2 and "No space left" in result.stderr
+    assert target.read_text(encoding="utf-8") == '{"old": true}'
+    assert sorted(p.name for p in here.iterdir()) == ["book.json"]
+
+
 def test_export_dash_is_standard_output(here):
     result = CliRunner().invoke(app, ["export", "-o", "-", "--format", "yaml"])
     assert result.exit_code == 0

@@ -64,8 +64,16 @@ def test_terminal_honours_no_color_and_width():
 
 
 def test_narrow_and_dumb_terminals_still_work():
+    """TERM=dumb: no colour or cursor codes; COLUMNS=10: laid out for the
+    narrowest width jlp draws (40), every number, period and id whole."""
     status, screen = run_in_terminal("show", "hydrogen-revenue-2023", env={"TERM": "dumb"}, columns=10)
-    assert status == 0 and "hydrogen" in screen
+    assert status == 0
+    assert "\x1b" not in screen
+    lines = screen.replace("\r", "").splitlines()
+    assert max(len(line) for line in lines) <= 40 + 10  # Chinese counts double; nothing laid out wider
+    for whole in ("hydrogen-revenue-2023", "10.6", "32.5", "2023"):
+        assert any(whole in line for line in lines), whole
+    assert any("1,060,000,000" in line or "1060000000" in line for line in lines)
 
 
 def test_pipe_gets_plain_lines_and_force_color_is_honoured():

@@ -56,14 +56,6 @@ NO_KEY = object()
 MERGE = object()  # the key '<<'
 
 
-def c_parser_available() -> bool:
-    try:
-        from yaml import _yaml  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def loader_class():
     """PyYAML's safe loader (the C one where available), with timestamps kept
     as text: a fact book has no use for datetime objects, and they would not

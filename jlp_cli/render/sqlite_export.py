@@ -176,7 +176,7 @@ def _columns(table: str, definition: dict, defs: dict) -> list[Column]:
         description = schema.get("description", "")  # the field's own, not its type's
         not_null = field in required and not nullable
         if len(options) == 1 and _is_flat_object(options[0]):
-            for part, part_schema in options[0]["properties"].items():
+            for part in options[0]["properties"]:
                 language = LANGUAGE_NAMES.get(part, part)
                 out.append(Column(
                     f"{field}_{part}", "TEXT", _part_reader(field, part), not_null=not_null, source=field,

@@ -1,0 +1,123 @@
+"""What commands ask of a store, on books made for the edges the shipped
+book lacks: overlapping periods, figures without a value, characters of
+the CJK extensions."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from jlp_cli import lookups
+from jlp_cli.search.engine import search
+from jlp_cli.search.normalize import fold_text
+
+from .conftest import MINI, open_store
+
+BASE = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+
+
+def book_with(tmp_path: Path, change) -> Path:
+    book = copy.deepcopy(BASE)
+    change(book)
+    path = tmp_path / "book.yaml"
+    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+# -- the timeline ----------------------------------------------------------------------
+
+PERIODS = {  # fact id → period; the order by start is not the order by end
+    "old-street-renewal": "2020/2024",
+    "aluminium-ingots": "2021-Q3",
+    "old-street-houses": "1960s/1980s",
+    "hydrogen-revenue-2022": "2022",
+    "foreign-capital-2023-q1": "2021-06",
+}
+
+
+def test_the_timeline_runs_by_start_then_end(tmp_path):
+    def dated(book):
+        for fact in book["facts"]:
+            fact["period"] = PERIODS[fact["id"]]
+            for figure in fact.get("figures", []):
+                figure["period"] = PERIODS[fact["id"]]
+
+    rows = lookups.timeline(open_store(book_with(tmp_path, dated), cache_dir=None))
+    assert [r["fact"] for r in rows] == ["old-street-houses", "old-street-renewal", "foreign-capital-2023-q1",
+                                         "aluminium-ingots", "hydrogen-revenue-2022"]
+    assert [(r["start"], r["end"]) for r in rows] == [("1960-01", "1989-12"), ("2020-01", "2024-12"),
+                                                      ("2021-06", "2021-06"), ("2021-07", "2021-09"),
+                                                      ("2022-01", "2022-12")]
+
+
+def test_facts_of_the_same_start_run_by_end(tmp_path):
+    def same_start(book):
+        for fact in book["facts"]:
+            fact["period"] = None
+            for figure in fact.get("figures", []):
+                figure["period"] = None
+        book["facts"][0]["period"] = "2022/2024"
+        book["facts"][2]["period"] = "2022"
+
+    rows = lookups.timeline(open_store(book_with(tmp_path, same_start), cache_dir=None))
+    assert [r["period"] for r in rows] == ["2022", "2022/2024"]
+
+
+# -- figures ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sort", ["value", "value_base", "period"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_figures_without_the_sorted_value_come_last_either_way(tmp_path, sort, descending):
+    def a_sum(book):
+        fact = book["facts"][4]
+        fact["text"]["zh"] += "“1+8”平台。"
+        fact["quote"] += "，“1+8”平台"
+        fact["figures"].append({"metric": {"zh": "平台数", "en": "number of platforms"}, "components": [1, 8],
+                                "as_written": "1+8"})
+
+    store = open_store(book_with(tmp_path, a_sum), cache_dir=None)
+    rows = lookups.figures(store, sort=sort, descending=descending)
+    keys = [r[sort] for r in rows]
+    present = [k for k in keys if k is not None]
+    assert keys == present + [None] * (len(keys) - len(present)), keys
+    assert present == sorted(present, reverse=descending)
+    assert None in keys
+
+
+def test_figures_in_book_order_keep_each_facts_figures_together(shipped_store):
+    rows = lookups.figures(shipped_store)
+    facts = [r["fact"] for r in rows]
+    assert facts == sorted(facts, key=facts.index)  # no fact's figures interleave with another's
+
+
+# -- characters of the CJK extensions --------------------------------------------------------
+
+def _pairs() -> list[tuple[str, str]]:
+    from jlp_cli.search.normalize import _t2s_pairs
+
+    raw = _t2s_pairs()
+    return [(raw[i], raw[i + 1]) for i in range(0, len(raw), 2)]
+
+
+def test_every_traditional_character_of_the_table_folds_in_running_text():
+    """Folding goes through the same path as indexing and queries, for the
+    characters of every block: the basic one and extensions A and B."""
+    pairs = _pairs()
+    blocks = {"basic": 0, "extension": 0}
+    for traditional, simple in pairs:
+        assert fold_text(f"a{traditional}b") == f"a{simple}b", (traditional, simple)
+        blocks["basic" if 0x4E00 <= ord(traditional) <= 0x9FFF else "extension"] += 1
+    assert blocks["extension"] > 100
+
+
+def test_a_fact_with_an_extension_character_is_found_in_traditional(tmp_path):
+    traditional, simple = next((t, s) for t, s in _pairs() if 0x3400 <= ord(t) <= 0x4DBF and 0x3400 <= ord(s) <= 0x4DBF)
+
+    def with_rare_character(book):
+        book["facts"][3]["text"]["zh"] = f"湖光铝每年生产铝合金铸锭和{simple}{simple}。"
+
+    store = open_store(book_with(tmp_path, with_rare_character), cache_dir=None)
+    assert [h.fact["id"] for h in search(store, traditional * 2)][:1] == ["aluminium-ingots"]
