@@ -1,0 +1,59 @@
+"""Write laid-out lines to a terminal, with Rich's styles.
+
+``layout`` has already fitted every line to the width, so nothing here wraps,
+measures or parses: each piece is written as it is (data reached the pieces
+through ``sanitize.for_terminal``, so it cannot act on the terminal), with
+its style turned into an SGR sequence by ``rich.style.Style``. There is no
+markup to interpret, no highlighter and no emoji codes on this path: data is
+never anything but text.
+
+Rich's ``Console`` would add nothing to that but its import (about a seventh
+of a Typer start, see benchmarks/PROFILE.md); its ``Table`` laid out the old
+views and cut numbers to fit them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import IO, Optional
+
+MIN_WIDTH = 40  # narrower terminals get 40-column lines and wrap them themselves
+DEFAULT_WIDTH = 80
+
+
+def terminal_width(out: IO[str], width: Optional[int] = None, env=os.environ) -> int:
+    """``width`` when given; else $COLUMNS, else the size of the terminal
+    ``out`` writes to (as Rich asks it), else 80; never below 40."""
+    if width is None:
+        columns = env.get("COLUMNS", "").strip()
+        if columns.isdigit() and int(columns) > 0:
+            width = int(columns)
+        else:
+            try:
+                width = os.get_terminal_size(out.fileno()).columns
+            except (AttributeError, ValueError, OSError):
+                width = DEFAULT_WIDTH
+            width = width or DEFAULT_WIDTH
+    return max(width, MIN_WIDTH)
+
+
+def write(lines: list, out: IO[str], color: bool) -> None:
+    """Write ``lines`` (lists of (text, style) pieces), styled when ``color``."""
+    if not color:
+        out.write("".join("".join(text for text, _style in line) + "\n" for line in lines))
+        return
+    from rich.color import ColorSystem
+    from rich.style import Style
+
+    system = ColorSystem.STANDARD  # jlp's styles are the 16 standard colours, bold, dim and italic
+    cache: dict = {}
+
+    def styled(text: str, name: str) -> str:
+        if not name:
+            return text
+        style = cache.get(name)
+        if style is None:
+            style = cache[name] = Style.parse(name)
+        return style.render(text, color_system=system)
+
+    out.write("".join("".join(styled(text, name) for text, name in line) + "\n" for line in lines))

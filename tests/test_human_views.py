@@ -1,0 +1,266 @@
+"""The human views: what a reader sees at a terminal, at any width.
+
+The width sweep (test_render_widths.py) checks that no value is ever cut;
+these tests check how the views fit: which columns go first and how the
+footer says so, stacked records, thousands separators, English units and
+aliases under --lang en, derived values, --fields at a terminal, the growth
+chart, and the layout rules underneath.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from jlp_cli.cli.app import app
+from jlp_cli.render import layout, views
+from jlp_cli.render.human import render
+from jlp_cli.render.language import aliases, has_han
+from jlp_cli.render.numbers import figure_base, figure_value, quantity
+
+from .conftest import FIXTURES
+
+EDGES = str(FIXTURES / "edges.yaml")
+runner = CliRunner()
+
+
+def table(*args: str, width: int = 100) -> str:
+    result = runner.invoke(app, [*args, "--format", "table"], env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, (args, result.stdout, result.stderr)
+    return result.stdout
+
+
+def drawn(view, width: int = 100, lang: str = "both", color: bool = False) -> str:
+    buffer = io.StringIO()
+    render(view, buffer, color=color, lang=lang, width=width)
+    return buffer.getvalue()
+
+
+# -- numbers ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, shown", [
+    (1060000000, "1,060,000,000"), (1.06e9, "1,060,000,000"), (123456789012, "123,456,789,012"),
+    (2.5e8, "250,000,000"), (12345.5, "12,345.5"), (-98765, "-98,765"), (10000, "10,000"),
+    (2023, "2023"), (1950, "1950"), (9999, "9999"), (166.67, "166.67"), (10.6, "10.6"), (0.5, "0.5"),
+    (1234.56789012, "1234.56789012"), (1e20, "1e+20"), (3.0, "3"),
+])
+def test_thousands_separators_from_five_digits_and_never_a_changed_digit(value, shown):
+    assert quantity(value) == shown
+    assert quantity(value).replace(",", "") == shown.replace(",", "")  # the digits themselves untouched
+
+
+def test_figure_values_ranges_and_expressions():
+    assert figure_value({"components": [1, 8]}) == "1+8"
+    assert figure_value({"value": 12000, "value_end": 98765}) == "12,000–98,765"
+    assert figure_base({"value_base": 1950, "value_base_end": 1999}) == "1950–1999"
+    assert figure_base({"value_base": None}) == ""
+
+
+# -- the figures table, narrow and wide ----------------------------------------------------------
+
+def test_figures_drop_whole_columns_and_say_which_once():
+    wide = table("figures", "--lang", "en", width=160)
+    assert "as written" in wide and "not shown at this width" not in wide
+    narrower = table("figures", "--lang", "en", width=130)
+    footer = [line for line in narrower.splitlines() if line.startswith("not shown at this width")]
+    assert footer == ["not shown at this width: as written — widen the terminal or use --format json"]
+    assert "metric" in narrower.splitlines()[0]  # the metric stays
+
+
+def test_figures_lift_the_fact_id_then_stack_records_when_narrow():
+    lifted = table("figures", "--lang", "en", width=80)
+    lines = lifted.splitlines()
+    assert lines[0].split() == ["metric", "value", "unit", "base", "value", "period"]
+    assert "hydrogen-revenue-2023" in lines  # the id alone on its line, above its row
+    assert any(re.search(r"hydrogen industry operating +10\.6 +亿元 +1,060,000,000 +2023$", line) for line in lines)
+    stacked = table("figures", "--lang", "en", width=60)
+    assert "hydrogen-revenue-2023 · 2023" in stacked
+    assert "  base value  1,060,000,000" in stacked and "  as written  10.6亿元" in stacked
+    assert "not shown at this width" not in stacked  # a stacked record shows every field
+
+
+def test_the_readme_case_shows_every_number_whole():
+    out = table("figures", "--lang", "en", "--sort", "value_base", "--reverse", width=100)
+    for whole in ("1,060,000,000", "50–90", "1950–1999", "1950s/1990s", "166.67", "2024-Q1", "1+8"):
+        assert whole in out
+    assert "106000000" not in out.replace(",", "").replace("1060000000", "")
+
+
+def test_overview_headline_figures_keep_their_metric_at_80_columns():
+    out = table("--lang", "en", width=80)
+    headline = out[out.index("headline figures"):]
+    assert "metric" in headline.splitlines()[1]
+    assert "new-foreign-enterprises-2024q1" in headline and "166.67" in headline
+    assert "year-on-year growth in" in headline and "…" not in headline
+
+
+def test_growth_chart_labels_are_wrapped_whole_never_cut():
+    for width in (40, 60, 100):
+        out = table("figures", "--lang", "en", width=width)
+        chart = out[out.index("growth rates (%)"):]
+        words = " ".join(chart.split())
+        assert "year-on-year growth in the number of newly established foreign-invested enterprises (2024-Q1)" \
+            in words
+        assert "166.67%" in chart and "32.5%" in chart
+        assert all(len(line) <= width for line in chart.splitlines())
+
+
+# -- listings and cards when narrow --------------------------------------------------------------
+
+def test_fact_listing_drops_section_then_kind_then_stacks():
+    assert table("facts", "--lang", "en", width=200).splitlines()[0].split() == ["id", "section", "kind", "period",
+                                                                                 "text"]
+    assert table("facts", "--lang", "en", width=120).splitlines()[0].split() == ["id", "kind", "period", "text"]
+    assert table("facts", "--lang", "en", width=100).splitlines()[0].split() == ["id", "period", "text"]
+    stacked = table("facts", "--lang", "en", width=90)
+    assert "hydrogen-revenue-2023 · innovation · statistic · 2023" in stacked
+    assert "─" not in stacked and "not shown at this width" not in stacked
+
+
+def test_search_hits_stack_with_their_score():
+    out = table("search", "氢能", "--limit", "2", "--lang", "en", width=60)
+    assert re.search(r"^[a-z0-9-]+ · score \d+\.\d+ · innovation", out, re.M)
+
+
+def test_cards_keep_labels_beside_values_and_every_line_fits():
+    for width in (40, 60, 80):
+        out = table("show", "hydrogen-revenue-2023", width=width)
+        assert out.startswith("id")
+        assert "1,060,000,000" in out and "2023" in out
+        assert all(len(line) <= width for line in out.splitlines() if line.isascii())
+
+
+def test_section_card_counts_of_entities_are_explained():
+    out = table("section", "innovation", "--lang", "en", width=100)
+    assert "Jiulongpo District ×79" in out
+    assert "×n after an entity: the number of facts that mention it in the whole article" in out
+
+
+def test_entity_card_shows_the_figures_of_its_facts():
+    out = table("entity", "hill-county", "--facts", EDGES, "--lang", "en", width=160)
+    assert "figures (8)" in out and "123,456,789,012" in out and "250,000,000" in out
+
+
+def test_long_ids_are_never_broken_from_80_columns():
+    long_id = "extraordinarily-long-identifier-for-the-county-operating-revenue-2023"
+    for width in (80, 100, 120):
+        for args in (["facts"], ["figures"], ["show", long_id], ["timeline"]):
+            out = table(*args, "--facts", EDGES, width=width)
+            assert re.search(rf"(?<![\w-]){long_id}(?![\w-])", out), (args, width)
+
+
+def test_extension_characters_and_pipes_in_names():
+    out = table("entities", "--facts", EDGES, width=160)
+    assert "山乡𠀀㑯新材料有限公司" in out and "Pipe | Line Works" in out
+
+
+# -- --lang en: English units and aliases ------------------------------------------------------
+
+FIGURE = {"fact": "site-area", "section": "s", "metric": {"zh": "面积", "en": "area"}, "value": 3, "value_end": None,
+          "components": [], "unit": "平方公里", "unit_en": "km²", "value_base": 3, "value_base_end": None,
+          "unit_base": "km2", "period": "2023", "comparison": None, "as_written": "3平方公里"}
+DERIVED = {**FIGURE, "fact": "platforms", "metric": {"zh": "平台数量", "en": "number of platforms"}, "value": None,
+           "components": [1, 8], "unit": None, "unit_en": None, "value_base": 9, "unit_base": "platform",
+           "as_written": "1+8", "derived": True}
+
+
+def test_english_views_show_english_units():
+    english = drawn(views.figures([FIGURE], chart=False), lang="en")
+    assert "km²" in english and "平方公里" not in english.replace("3平方公里", "")  # as written stays verbatim
+    chinese = drawn(views.figures([FIGURE], chart=False), lang="zh")
+    assert "平方公里" in chinese and "km²" not in chinese
+    both = drawn(views.figures([FIGURE], chart=False), lang="both")
+    assert "平方公里" in both and "km²" in both
+
+
+def test_the_unit_as_written_when_the_book_has_no_english_unit():
+    older = {k: v for k, v in FIGURE.items() if k != "unit_en"}
+    assert "平方公里" in drawn(views.figures([older], chart=False), lang="en")
+
+
+def test_derived_values_are_marked_with_a_note():
+    out = drawn(views.figures([FIGURE, DERIVED], chart=False), width=160, lang="en")
+    assert re.search(r"(?<![\d,])9\*", out)
+    assert "* derived: worked out from the article's numbers, not written in the article" in out
+    assert "3*" not in out  # only the derived one
+    plain = drawn(views.figures([FIGURE], chart=False), width=160, lang="en")
+    assert "derived" not in plain and "*" not in plain
+    stacked = drawn(views.figures([DERIVED], chart=False), width=40, lang="en")
+    assert "9*" in stacked and "derived" in stacked
+
+
+def test_aliases_follow_the_language():
+    names = ["Chongqing", "Chongqing City", "重庆", "渝", "𠀀㑯 Materials"]
+    assert aliases(names, "en") == ["Chongqing", "Chongqing City"]
+    assert aliases(names, "zh") == ["重庆", "渝", "𠀀㑯 Materials"]
+    assert aliases(names, "both") == names
+    assert has_han("㑯") and has_han("𠀀") and not has_han("Chinalco")
+    english = table("entity", "chongqing-municipality", "--lang", "en")
+    assert "Chongqing City" in english and "重庆" not in english and "渝" not in english
+    chinese = table("entity", "chongqing-municipality", "--lang", "zh")
+    assert "渝" in chinese and "Chongqing City" not in chinese
+    listing = table("entities", "--type", "place", "--lang", "en", width=160)
+    assert "Chongqing City" in listing and "渝" not in listing
+
+
+def test_the_quote_stays_in_english_views():
+    out = table("show", "hydrogen-revenue-2023", "--lang", "en")
+    assert "「2023年，全区氢能产业实现营业收入10.6亿元，同比增速32.5%」" in "".join(out.split())
+
+
+# -- --fields at a terminal --------------------------------------------------------------------
+
+def test_fields_make_a_table_of_those_fields():
+    out = table("figures", "--fields", "fact,value_base,period", width=100)
+    assert out.splitlines()[0].split() == ["fact", "value_base", "period"]
+    assert re.search(r"hydrogen-revenue-2023 +1,060,000,000 +2023", out)
+    card = table("show", "hydrogen-revenue-2023", "--fields", "id,period,text.en")
+    assert card.splitlines()[0].split() == ["id", "hydrogen-revenue-2023"]
+    assert "text.en" in card and "period   2023" in card
+
+
+# -- colour ------------------------------------------------------------------------------------
+
+def test_colour_changes_nothing_but_the_styles():
+    view = views.figures([FIGURE, DERIVED], chart=False)
+    coloured = drawn(view, width=80, color=True)
+    assert "\x1b[" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == drawn(view, width=80)
+
+
+# -- the layout underneath ------------------------------------------------------------------------
+
+def test_wrap_breaks_between_chinese_characters_never_inside_numbers():
+    paragraph = layout.para("2023年，九龙坡区氢能产业实现营业收入10.6亿元，同比增长32.5%。")
+    for width in range(8, 40):  # (from 8: "32.5%。" is 7 cells, and a closing mark stays with it)
+        lines = ["".join(t for t, _s in line) for line in layout.wrap(paragraph, width)]
+        assert "".join(lines) == "2023年，九龙坡区氢能产业实现营业收入10.6亿元，同比增长32.5%。"
+        assert all(layout.line_width([(line, "")]) <= width for line in lines)
+        assert not any(line.startswith(("，", "。")) for line in lines)  # no line starts with a closing mark
+        assert any("10.6" in line for line in lines) and any("32.5%" in line for line in lines)
+
+
+def test_an_atomic_run_is_never_broken_and_a_too_long_one_folds_at_a_hyphen():
+    paragraph = layout.para("1,060,000,000 100 million yuan", atomic=True)
+    assert [["".join(t for t, _s in line)] for line in layout.wrap(paragraph, 20)] == \
+        [["1,060,000,000 100 mi"], ["llion yuan"]]  # only when wider than the whole line
+    lines = layout.wrap(layout.para("extraordinarily-long-identifier-for-the-county", atomic=True), 30)
+    assert ["".join(t for t, _s in line) for line in lines] == ["extraordinarily-long-", "identifier-for-the-county"]
+    words = layout.joined([layout.para("12,000–98,765", atomic=True), layout.para("平方米", atomic=True)], " ")
+    assert ["".join(t for t, _s in line) for line in layout.wrap(words, 14)] == ["12,000–98,765", "平方米"]
+
+
+def test_a_table_narrows_text_before_dropping_and_stacks_last():
+    columns = [layout.Column("id", lambda r: [layout.para(r["id"], atomic=True)]),
+               layout.Column("note", lambda r: [layout.para(r["note"])], drop=1),
+               layout.Column("text", lambda r: [layout.para(r["text"])], wrap=True)]
+    records = [{"id": "a-fairly-long-id", "note": "optional-note", "text": "some words " * 6}]
+    wide = layout.table(columns, records, 100)
+    assert not wide.dropped and not wide.stacked
+    narrow = layout.table(columns, records, 40)
+    assert narrow.dropped == ["note"] and not narrow.stacked
+    stacked = layout.table(columns, records, 30, key=columns[0])
+    assert stacked.stacked and "".join(t for t, _s in stacked.lines[0]) == "a-fairly-long-id"
