@@ -115,9 +115,6 @@ class Output:
     def _emit(self, view: View) -> int:
         fmt = self.effective_format
         if fmt == "table":
-            if self.fields:
-                raise UsageError("--fields works with json, jsonl, csv, tsv, yaml and markdown, not tables",
-                                 hint="add --format json (or tsv, csv …)")
             count = self._human(view)
         else:
             from ..render.machine import write
@@ -146,10 +143,10 @@ class Output:
             import io
 
             buffer = io.StringIO()
-            count = render(view, buffer, self.terminal.color, self.effective_lang, self._width())
+            count = render(view, buffer, self.terminal.color, self.effective_lang, self._width(), self.fields)
             _page(buffer.getvalue(), self.pager)
             return count
-        return render(view, self.out, self.terminal.color, self.effective_lang, self._width())
+        return render(view, self.out, self.terminal.color, self.effective_lang, self._width(), self.fields)
 
     def _width(self) -> Optional[int]:
         if self.terminal.is_tty:
@@ -192,7 +189,7 @@ _OUTPUT_PARAMETERS = [
         bool, typer.Option("--json", help="Short for --format json.", rich_help_panel="Output")]),
     inspect.Parameter("fields", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
         Optional[str], typer.Option("--fields", help="Comma-separated fields to keep, e.g. id,text.en "
-                                    "(json, jsonl, csv, tsv, yaml, markdown).", show_default=False,
+                                    "(a table of them at a terminal).", show_default=False,
                                     rich_help_panel="Output")]),
     inspect.Parameter("lang", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
         Optional[Lang], typer.Option("--lang", "-l", help="Language: zh, en or both (default $JLP_LANG, else both).",
