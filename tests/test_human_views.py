@@ -264,3 +264,65 @@ def test_a_table_narrows_text_before_dropping_and_stacks_last():
     assert narrow.dropped == ["note"] and not narrow.stacked
     stacked = layout.table(columns, records, 30, key=columns[0])
     assert stacked.stacked and "".join(t for t, _s in stacked.lines[0]) == "a-fairly-long-id"
+
+
+def test_the_widths_looked_up_without_rich_are_richs():
+    from rich.cells import get_character_cell_size
+
+    from jlp_cli.render.layout import _Widths
+
+    samples = [chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x300), *range(0x2000, 0x2070),
+                                *range(0x2500, 0x25A0), *range(0x3000, 0x3040), *range(0x3400, 0x4DC0, 7),
+                                *range(0x4E00, 0xA000, 3), *range(0xAC00, 0xD7A4, 11), *range(0xFF01, 0xFF61),
+                                *range(0x20000, 0x40000, 97), 0x2FFFD, 0x2FFFE, 0x3FFFD)]
+    widths = _Widths()
+    assert [widths[c] for c in samples] == [get_character_cell_size(c) for c in samples]
+    assert layout.cell_width("九龙坡 km² 𠀀㑯") == 6 + 1 + 3 + 1 + 4
+
+
+def test_the_width_comes_from_the_caller_or_columns_and_is_never_below_40():
+    from jlp_cli.render.terminal import terminal_width
+
+    assert terminal_width(io.StringIO(), 120) == 120
+    assert terminal_width(io.StringIO(), 20) == 40
+    assert terminal_width(io.StringIO(), None, env={"COLUMNS": "150"}) == 150
+    assert terminal_width(io.StringIO(), None, env={"COLUMNS": "30"}) == 40
+
+
+@pytest.mark.slow
+def test_a_real_terminal_gets_its_own_width():
+    """At a pseudo-terminal 70 columns wide, without $COLUMNS: every line
+    fits and the numbers are whole (a pipe and a terminal take different paths)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from .conftest import ROOT
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 70, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR", "FORCE_COLOR")}
+    process = subprocess.Popen([sys.executable, "-m", "jlp_cli", "figures", "--lang", "en", "--sort", "value_base",
+                                "--reverse"], stdout=slave, stderr=subprocess.PIPE, cwd=ROOT,
+                               env={**env, "TERM": "xterm-256color"})
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert process.wait(timeout=60) == 0
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode("utf-8"))
+    lines = screen.replace("\r", "").splitlines()
+    assert max(layout.cell_width(line) for line in lines) <= 70
+    for whole in ("1,060,000,000", "50–90", "1950s/1990s", "2024-Q1", "166.67"):
+        assert whole in screen

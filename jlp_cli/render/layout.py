@@ -25,8 +25,6 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Optional
 
-from rich.cells import cell_len, get_character_cell_size
-
 Run = tuple  # (text, style, atomic)
 Para = list  # [Run, ...]
 Cell = list  # [Para, ...]: paragraphs stacked in one cell (Chinese above English)
@@ -39,9 +37,44 @@ LONGEST_WORD = 30  # a text column need not be wider than its longest word beyon
 RULE = "─"
 
 _SPACE = re.compile(r"(\s+)")
+_NOT_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
 # No line starts with a closing mark or ends with an opening one (kinsoku).
 _CLOSERS = frozenset("，。、；：？！）」』》〉】〕’”,.;:?!)]}%")
 _OPENERS = frozenset("（「『《〈【〔‘“([{")
+
+
+class _Widths(dict):
+    """The cells of each character, as Rich measures it, looked up once.
+
+    Characters whose width is plain (Latin, general punctuation, box drawing,
+    the Chinese, Japanese and Korean blocks) are answered without Rich's
+    tables, which are loaded only for the others; tests/test_human_views.py
+    checks these ranges against Rich."""
+
+    def __missing__(self, char: str) -> int:
+        if " " <= char < "\x7f" or "\xa0" <= char < "\u0300" or "\u2010" <= char <= "\u2027" \
+                or "\u2030" <= char <= "\u205e" or "\u2500" <= char <= "\u259f":
+            width = 1
+        elif "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\u3001" <= char <= "\u3029" \
+                or "\u3030" <= char <= "\u303e" or "\uff01" <= char <= "\uff60" or "\uac00" <= char <= "\ud7a3" \
+                or "\U00020000" <= char <= "\U0002fffd" or "\U00030000" <= char <= "\U0003fffd":
+            width = 2
+        else:
+            from rich.cells import get_character_cell_size
+
+            width = get_character_cell_size(char)
+        self[char] = width
+        return width
+
+
+_width_of = _Widths().__getitem__
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells of ``text``: one per ASCII character, as Rich measures the rest."""
+    if text.isascii():
+        return len(text)
+    return sum(map(_width_of, text))
 
 
 # -- paragraphs -------------------------------------------------------------------------
@@ -71,107 +104,227 @@ def plain(paragraph: Para) -> str:
     return "".join(run[0] for run in paragraph)
 
 
+# Kinds of piece: spaces; a word, never split; a word with Chinese characters,
+# split between them; ASCII prose, split at its spaces.
+SPACE, WORD, CHINESE, PROSE = 0, 1, 2, 3
+
+
 def _segments(paragraph: Para) -> tuple:
-    """The pieces wrapping may not split: (text, start offset, is space, cells)."""
+    """The pieces of a paragraph for wrapping: (text, start offset, kind, cells)."""
+    if len(paragraph) == 1:  # most paragraphs: one run
+        text, _style, is_atomic = paragraph[0]
+        return _pieces(text, ((0, len(text)),) if is_atomic else ())
     text = "".join(run[0] for run in paragraph)
     atomic = []
     offset = 0
     for run_text, _style, is_atomic in paragraph:
-        if is_atomic:
-            atomic.append((offset, offset + len(run_text)))
-        offset += len(run_text)
+        end = offset + len(run_text)
+        if is_atomic and run_text:
+            if atomic and atomic[-1][1] == offset:  # atomic runs in a row ("score " and "17.8") are one
+                atomic[-1] = (atomic[-1][0], end)
+            else:
+                atomic.append((offset, end))
+        offset = end
     return _pieces(text, tuple(atomic))
+
+
+def _wide(char: str) -> bool:
+    """Chinese, Japanese and Korean characters and punctuation: a line may
+    break before or after one."""
+    return char >= "\u2e80" or "\u1100" <= char <= "\u115f"
+
+
+def _may_break(before: str, after: str) -> bool:
+    """Whether a line may break between two characters."""
+    if before.isspace() or after.isspace():
+        return True
+    if after in _CLOSERS or before in _OPENERS:
+        return False
+    return _wide(before) or _wide(after)
 
 
 @lru_cache(maxsize=4096)
 def _pieces(text: str, atomic: tuple) -> tuple:
-    if not text:
-        return ()
-    bounds = [0]
-    if text.isascii():
-        for match in _SPACE.finditer(text):
-            bounds += (match.start(), match.end())
+    pieces: list = []  # [text, start, kind, cells, from an atomic run]
+    position = 0
+    for start, end in atomic + ((len(text), len(text)),):
+        if position < start:
+            _words(text, position, start, pieces)
+        if start < end:
+            piece = text[start:end]
+            _after(text, pieces, [piece, start, WORD, cell_width(piece), True])
+        position = end
+    return tuple(pieces)  # [text, start, kind, cells, atomic]: shared by every caller, never changed
+
+
+def _words(text: str, start: int, end: int, pieces: list) -> None:
+    """The pieces of text that is not atomic: stretches of ASCII prose, and
+    the words with other characters between them."""
+    position = start
+    region = text[start:end]
+    if not region.isascii():
+        for match in _NOT_ASCII_WORD.finditer(region):
+            a, b = start + match.start(), start + match.end()
+            if position < a:
+                _ascii(text, position, a, pieces)
+            word = text[a:b]
+            cells = cell_width(word)
+            _after(text, pieces, [word, a, CHINESE if cells != len(word) else WORD, cells, False])
+            position = b
+    if position < end:
+        _ascii(text, position, end, pieces)
+
+
+def _ascii(text: str, start: int, end: int, pieces: list) -> None:
+    """ASCII text as one piece of prose between its leading and trailing spaces
+    (or, with tabs or line breaks in it, as words and spaces)."""
+    stretch = text[start:end]
+    if not stretch.isprintable():
+        position = start
+        for chunk in _SPACE.split(stretch):
+            if chunk:
+                _after(text, pieces, [chunk, position, SPACE if chunk.isspace() else WORD, len(chunk), False])
+                position += len(chunk)
+        return
+    body = stretch.strip(" ")
+    lead = len(stretch) - len(stretch.lstrip(" "))
+    if lead:
+        _after(text, pieces, [stretch[:lead], start, SPACE, lead, False])
+    if body:
+        _after(text, pieces, [body, start + lead, PROSE if " " in body else WORD, len(body), False])
+    trail = len(stretch) - lead - len(body)
+    if trail and body:
+        pieces.append([stretch[len(stretch) - trail:], end - trail, SPACE, trail, False])
+
+
+def _after(text: str, pieces: list, piece: list) -> None:
+    """Add ``piece``; where no line may break between it and the piece before
+    (a run of letters and an atomic number, "(" and a period), the two are one."""
+    if not pieces or piece[2] == SPACE or pieces[-1][2] == SPACE or _may_break(text[piece[1] - 1], piece[0][0]):
+        pieces.append(piece)
+        return
+    rest = None
+    if pieces[-1][2] == PROSE:  # only its last word joins the piece
+        pieces[-1:] = _prose_split(pieces[-1], last=True)
+    if piece[2] == PROSE:  # only its first word joins the piece before
+        piece, *rest = _prose_split(piece, last=False)
+    last = pieces[-1]
+    atomic = last[4] or piece[4]
+    kind = WORD if atomic or (last[2] == WORD and piece[2] == WORD) else CHINESE
+    pieces[-1] = [last[0] + piece[0], last[1], kind, last[3] + piece[3], atomic]
+    if rest:
+        pieces.extend(rest)
+
+
+def _prose_split(piece: list, last: bool) -> list:
+    """A prose piece as [prose, space, last word] or [first word, space, prose]."""
+    text, start = piece[0], piece[1]
+    if last:
+        cut = text.rfind(" ") + 1
+        head = text[:cut].rstrip(" ")
     else:
-        position = 0
-        for chunk in _SPACE.split(text):  # words and the spaces between them, in turn
-            if chunk.isascii() or not chunk or chunk.isspace():
-                bounds.append(position)  # a space, or a word of narrow letters: one piece
-            else:
-                _cjk_bounds(chunk, position, bounds)
-            position += len(chunk)
-    bounds.append(len(text))
-    if atomic:
-        inside = set()
-        last_end = -1
-        for start, end in atomic:
-            inside.update(range(start + 1, end))
-            if start == last_end:  # two atomic runs in a row ("score " and "17.8") are one piece
-                inside.add(start)
-            last_end = end
-        bounds = [b for b in bounds if b not in inside]
-    bounds = sorted(set(bounds))
-    out = []
-    ascii_text = text.isascii()
-    for a, b in zip(bounds, bounds[1:]):
-        piece = text[a:b]
-        if ascii_text:
-            cells = b - a
-        elif b - a == 1:
-            cells = get_character_cell_size(piece)
-        else:
-            cells = cell_len(piece)
-        out.append((piece, a, piece.isspace(), cells))
-    return tuple(out)
+        head = text[:text.find(" ")]
+        cut = len(text) - len(text[len(head):].lstrip(" "))
+    tail = text[cut:]
+    parts = [[head, start, PROSE if " " in head else WORD, len(head), False],
+             [text[len(head):cut], start + len(head), SPACE, cut - len(head), False],
+             [tail, start + cut, PROSE if " " in tail else WORD, len(tail), False]]
+    return parts
 
 
-def _cjk_bounds(word: str, offset: int, bounds: list) -> None:
-    """Where a word without spaces may break: around each Chinese, Japanese or
-    Korean character, never inside a run of other letters or digits, not
-    before a closing mark nor after an opening one."""
-    previous_wide, previous = True, ""
-    for index, char in enumerate(word):
+def _split(text: str, room: int) -> tuple[int, int]:
+    """(characters, cells) of the longest start of ``text`` that fits in
+    ``room`` cells and ends where a line may break; (0, 0) if none does."""
+    best = (0, 0)
+    used = 0
+    previous = ""
+    wide_before = False
+    for index, char in enumerate(text):
         wide = char >= "\u2e80" or "\u1100" <= char <= "\u115f"
-        if (wide or previous_wide) and char not in _CLOSERS and previous not in _OPENERS or not index:
-            bounds.append(offset + index)
-        previous_wide, previous = wide, char
+        if index and (wide or wide_before) and char not in _CLOSERS and previous not in _OPENERS:
+            best = (index, used)  # (_may_break, inlined: this runs for every character of long Chinese text)
+        used += _width_of(char)
+        if used > room:
+            return best
+        previous, wide_before = char, wide
+    return len(text), used
 
 
 def natural_width(paragraph: Para) -> int:
-    return cell_len("".join(run[0] for run in paragraph))
+    if len(paragraph) == 1:
+        return cell_width(paragraph[0][0])
+    return cell_width("".join(run[0] for run in paragraph))
 
 
 def min_width(paragraph: Para) -> int:
     """The widest piece wrapping may not split."""
-    return max((cells for _t, _a, space, cells in _segments(paragraph) if not space), default=0)
+    widest = 0
+    for text, _start, kind, cells, _atomic in _segments(paragraph):
+        if kind == CHINESE and cells > widest:  # (a piece no wider than the widest so far cannot change it)
+            unit = 0  # the cells since the last place a line may break
+            previous = ""
+            wide_before = False
+            for index, char in enumerate(text):
+                wide = char >= "\u2e80" or "\u1100" <= char <= "\u115f"
+                if index and (wide or wide_before) and char not in _CLOSERS and previous not in _OPENERS:
+                    widest, unit = max(widest, unit), 0
+                unit += _width_of(char)
+                previous, wide_before = char, wide
+            widest = max(widest, unit)
+        elif kind == PROSE and cells > widest:
+            widest = max(widest, max(map(len, text.split(" "))))
+        elif kind == WORD:
+            widest = max(widest, cells)
+    return widest
 
 
-def _styled(paragraph: Para, start: int, end: int) -> Line:
-    """The pieces of ``paragraph`` between two offsets of its text, with their styles."""
-    out: Line = []
-    offset = 0
-    for text, style, _atomic in paragraph:
-        run_end = offset + len(text)
-        a, b = max(start, offset), min(end, run_end)
-        if a < b:
-            piece = text[a - offset:b - offset]
-            if out and out[-1][1] == style:
-                out[-1] = (out[-1][0] + piece, style)
-            else:
-                out.append((piece, style))
-        offset = run_end
-        if offset >= end:
-            break
-    return out
+class Laid(list):
+    """A line that knows its width in cells."""
+
+    __slots__ = ("width",)
+
+
+def _cut(paragraph: Para, spans: list[tuple[int, int, int]]) -> list[Line]:
+    """The lines of ``paragraph`` at (start, end, cells) ``spans`` of its text,
+    each a list of (text, style) pieces; one pass over the runs."""
+    lines: list[Line] = []
+    if len(paragraph) == 1:
+        text, style, _atomic = paragraph[0]
+        for a, b, cells in spans:
+            line = Laid([(text[a:b], style)])
+            line.width = cells
+            lines.append(line)
+        return lines
+    index, offset = 0, 0  # the first run that may reach into the next span, and where it starts
+    for a, b, cells in spans:
+        while offset + len(paragraph[index][0]) <= a:
+            offset += len(paragraph[index][0])
+            index += 1
+        line = Laid()
+        line.width = cells
+        run, run_offset = index, offset
+        while run < len(paragraph) and run_offset < b:
+            text, style, _atomic = paragraph[run]
+            piece = text[max(a - run_offset, 0):b - run_offset]
+            if piece:
+                if line and line[-1][1] == style:
+                    line[-1] = (line[-1][0] + piece, style)
+                else:
+                    line.append((piece, style))
+            run_offset += len(text)
+            run += 1
+        lines.append(line)
+    return lines
 
 
 def _fold(text: str, width: int) -> list[str]:
     """A piece wider than the line, in pieces of at most ``width`` cells,
     broken after a hyphen or slash where one is near enough."""
     out = []
-    while cell_len(text) > width:
+    while cell_width(text) > width:
         cells, cut = 0, 0
         for index, char in enumerate(text):
-            cells += get_character_cell_size(char)
+            cells += _width_of(char)
             if cells > width:
                 break
             cut = index + 1
@@ -187,41 +340,94 @@ def _fold(text: str, width: int) -> list[str]:
 def wrap(paragraph: Para, width: int) -> list[Line]:
     """``paragraph`` in lines of at most ``width`` cells."""
     width = max(width, 1)
-    lines: list[Line] = []
-    spans: list[tuple[int, int]] = []  # (start, end) of the current line in the text
+    spans: list[tuple[int, int, int]] = []  # (start, end, cells) of each line in the text
     line_start = line_end = -1
     used = 0
-    pending_space = 0  # cells of the spaces before the next piece, kept unless the line breaks there
+    pending = 0  # cells of the spaces before the next piece, kept unless the line breaks there
 
-    def flush():
-        nonlocal line_start, used
-        if line_start >= 0:
-            spans.append((line_start, line_end))
-        line_start, used = -1, 0
-
-    for text, start, is_space, cells in _segments(paragraph):
-        if is_space:
-            pending_space = cells if line_start >= 0 else 0
+    for text, start, kind, cells, _atomic in _segments(paragraph):
+        if kind == SPACE:
+            pending = cells if line_start >= 0 else 0
             continue
-        gap, pending_space = pending_space, 0
+        gap, pending = pending, 0
         if line_start >= 0 and used + gap + cells <= width:
-            line_end = start + len(text)
-            used += gap + cells
+            line_end, used = start + len(text), used + gap + cells
             continue
-        flush()
+        if kind == PROSE:  # fill the line at its spaces, then go on with the rest of the piece
+            while True:
+                room = width - used - gap if line_start >= 0 else width
+                if cells <= room:
+                    if line_start < 0:
+                        line_start, used, gap = start, 0, 0
+                    line_end, used = start + len(text), used + gap + cells
+                    break
+                cut = text.rfind(" ", 0, room + 1)
+                head = text[:cut].rstrip(" ") if cut > 0 else ""
+                if head:
+                    if line_start < 0:
+                        line_start, used, gap = start, 0, 0
+                    spans.append((line_start, start + len(head), used + gap + len(head)))
+                    line_start, used, gap = -1, 0, 0
+                elif line_start >= 0:
+                    spans.append((line_start, line_end, used))
+                    line_start, used, gap = -1, 0, 0
+                    continue
+                else:  # a first word wider than the line: fold it; its last part begins a line
+                    head = text[:text.find(" ")] if " " in text else text
+                    folded = _fold(head, width)
+                    position = start
+                    for piece in folded[:-1]:
+                        spans.append((position, position + len(piece), len(piece)))
+                        position += len(piece)
+                    line_start, line_end, used = position, start + len(head), len(folded[-1])
+                rest = text[len(head):]
+                text = rest.lstrip(" ")
+                gap = len(rest) - len(text) if line_start >= 0 else 0
+                start += len(head) + len(rest) - len(text)
+                cells = len(text)
+                if not text:
+                    break
+            continue
+        if kind == CHINESE:  # fill the line, then go on with the rest of the piece
+            while True:
+                room = width - used - gap if line_start >= 0 else width
+                count, taken = _split(text, room)
+                if count == len(text):
+                    if line_start < 0:
+                        line_start, used, gap = start, 0, 0
+                    line_end, used = start + count, used + gap + taken
+                    break
+                if count:
+                    if line_start < 0:
+                        line_start, used, gap = start, 0, 0
+                    spans.append((line_start, start + count, used + gap + taken))
+                elif line_start >= 0:
+                    spans.append((line_start, line_end, used))
+                else:  # not even one character fits: fold
+                    count = max(1, len(_fold(text, width)[0]))
+                    spans.append((start, start + count, cell_width(text[:count])))
+                rest = text[count:]
+                text = rest.lstrip()
+                start += count + len(rest) - len(text)
+                line_start, used, gap = -1, 0, 0
+                if not text:
+                    break
+            continue
+        if line_start >= 0:
+            spans.append((line_start, line_end, used))
+        line_start, used = -1, 0
         if cells <= width:
             line_start, line_end, used = start, start + len(text), cells
             continue
         position = start
-        pieces = _fold(text, width)
-        for piece in pieces[:-1]:
-            spans.append((position, position + len(piece)))
+        folded = _fold(text, width)
+        for piece in folded[:-1]:
+            spans.append((position, position + len(piece), cell_width(piece)))
             position += len(piece)
-        line_start, line_end, used = position, position + len(pieces[-1]), cell_len(pieces[-1])
-    flush()
-    for a, b in spans:
-        lines.append(_styled(paragraph, a, b))
-    return lines
+        line_start, line_end, used = position, position + len(folded[-1]), cell_width(folded[-1])
+    if line_start >= 0:
+        spans.append((line_start, line_end, used))
+    return _cut(paragraph, spans)
 
 
 def wrap_cell(cell: Cell, width: int) -> list[Line]:
@@ -232,16 +438,9 @@ def wrap_cell(cell: Cell, width: int) -> list[Line]:
 
 
 def line_width(line: Line) -> int:
-    return sum(cell_len(text) for text, _style in line)
-
-
-def _padded(line: Line, width: int, justify: str) -> Line:
-    room = width - line_width(line)
-    if room <= 0:
-        return list(line)
-    if justify == "right":
-        return [(" " * room, "")] + list(line)
-    return list(line) + [(" " * room, "")]
+    if type(line) is Laid:
+        return line.width
+    return sum(cell_width(text) for text, _style in line)
 
 
 def indented(lines: Iterable[Line], by: int) -> list[Line]:
@@ -256,14 +455,14 @@ def pairs(rows: list[tuple[str, Cell]], width: int, label_style: str = "bold") -
     rows = [(label, cell) for label, cell in rows if any(cell)]
     if not rows:
         return []
-    label_width = max(cell_len(label) for label, _cell in rows)
+    label_width = max(cell_width(label) for label, _cell in rows)
     room = width - label_width - GAP
     out: list[Line] = []
     for label, cell in rows:
-        if room >= TEXT_MIN and all(min_width(p) <= room for p in cell):
+        if room >= TEXT_MIN and all(natural_width(p) <= room or min_width(p) <= room for p in cell):
             body = wrap_cell(cell, room)
             for index, line in enumerate(body):
-                head = label.ljust(label_width + GAP - cell_len(label) + len(label)) if index == 0 else \
+                head = label.ljust(label_width + GAP - cell_width(label) + len(label)) if index == 0 else \
                     " " * (label_width + GAP)
                 out.append([(head, label_style if index == 0 else "")] + line)
         else:
@@ -315,13 +514,16 @@ def _styled_cell(cell: Cell, style: str) -> Cell:
 def _measure(column: Column, cells: list[Cell]) -> tuple[tuple[int, int], tuple[int, int]]:
     """(narrowest, natural) width of a column, its header included: when
     comfortable, and at the least."""
-    header_min = max((cell_len(word) for word in column.header.split()), default=0)
-    natural = max([cell_len(column.header)] + [natural_width(p) for cell in cells for p in cell])
+    header_min = max((cell_width(word) for word in column.header.split()), default=0)
+    natural = max([cell_width(column.header)] + [natural_width(p) for cell in cells for p in cell])
     if not column.wrap:  # never narrower than its widest value; its header may wrap at spaces
         widest = max([0] + [natural_width(p) for cell in cells for p in cell])
         return (max(widest, header_min), natural), (max(widest, header_min), natural)
-    longest = max([0] + [min_width(p) for cell in cells for p in cell])
-    least = min(natural, max(column.minimum, min(longest, LONGEST_WORD), header_min))
+    if column.minimum >= LONGEST_WORD:  # no word can widen it
+        least = min(natural, max(column.minimum, header_min))
+    else:
+        longest = max([0] + [min_width(p) for cell in cells for p in cell])
+        least = min(natural, max(column.minimum, min(longest, LONGEST_WORD), header_min))
     return (min(natural, max(least, column.comfortable)), natural), (least, natural)
 
 
@@ -425,26 +627,28 @@ def _fit(columns: list[Column], measures: dict, shown: list[int], width: int
 
 
 def _row(cells: list[list[Line]], widths: list[int], justify: list[str]) -> list[Line]:
+    """The lines of one table row: each cell's lines padded to its column,
+    without trailing spaces."""
     height = max(len(cell) for cell in cells)
     out = []
     for n in range(height):
         line: Line = []
-        for index, (cell, w) in enumerate(zip(cells, widths)):
-            if index:
-                line.append((" " * GAP, ""))
-            line.extend(_padded(cell[n] if n < len(cell) else [], w, justify[index]))
-        out.append(_trimmed(line))
+        pad = 0  # spaces owed before the next text
+        for cell, w, how in zip(cells, widths, justify):
+            content = cell[n] if n < len(cell) else None
+            if not content:
+                pad += w + GAP
+                continue
+            room = w - line_width(content)
+            if how == "right":
+                pad += room
+                room = 0
+            if pad:
+                line.append((" " * pad, ""))
+            line.extend(content)
+            pad = room + GAP
+        out.append(line)
     return out
-
-
-def _trimmed(line: Line) -> Line:
-    """Without trailing spaces (pieces that are only padding)."""
-    while line and not line[-1][0].strip():
-        line = line[:-1]
-    if line:
-        text, style = line[-1]
-        line = line[:-1] + [(text.rstrip(" "), style)]
-    return line
 
 
 def _stacked(columns: list[Column], cells: list[list[Cell]], records: list[Any], width: int, title: str,

@@ -15,6 +15,7 @@ views and cut numbers to fit them.
 from __future__ import annotations
 
 import os
+import sys
 from typing import IO, Optional
 
 MIN_WIDTH = 40  # narrower terminals get 40-column lines and wrap them themselves
@@ -23,18 +24,19 @@ DEFAULT_WIDTH = 80
 
 def terminal_width(out: IO[str], width: Optional[int] = None, env=os.environ) -> int:
     """``width`` when given; else $COLUMNS, else the size of the terminal
-    ``out`` writes to (as Rich asks it), else 80; never below 40."""
+    ``out`` writes to, or (for a pager's buffer) of the one standard output,
+    error or input is on, as Rich asks it; else 80. Never below 40."""
     if width is None:
         columns = env.get("COLUMNS", "").strip()
-        if columns.isdigit() and int(columns) > 0:
-            width = int(columns)
-        else:
+        width = int(columns) if columns.isdigit() else 0
+        for stream in (out, sys.__stdout__, sys.__stderr__, sys.__stdin__):
+            if width:
+                break
             try:
-                width = os.get_terminal_size(out.fileno()).columns
+                width = os.get_terminal_size(stream.fileno()).columns
             except (AttributeError, ValueError, OSError):
-                width = DEFAULT_WIDTH
-            width = width or DEFAULT_WIDTH
-    return max(width, MIN_WIDTH)
+                continue
+    return max(width or DEFAULT_WIDTH, MIN_WIDTH)
 
 
 def write(lines: list, out: IO[str], color: bool) -> None:
