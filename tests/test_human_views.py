@@ -176,6 +176,16 @@ def test_english_views_show_english_units():
     assert "平方公里" in both and "km²" in both
 
 
+def test_a_stacked_figure_puts_the_unit_after_its_value():
+    revenue = {**FIGURE, "value": 10.6, "unit": "亿元", "unit_en": "100 million yuan", "value_base": 1060000000,
+               "unit_base": "CNY", "as_written": "10.6亿元"}
+    english = drawn(views.figures([revenue], chart=False), width=40, lang="en")
+    assert "  value       10.6 × 100 million yuan" in english.splitlines()
+    assert "  base value  1,060,000,000 CNY" in english.splitlines()
+    chinese = drawn(views.figures([revenue], chart=False), width=40, lang="zh")
+    assert "  value       10.6 亿元" in chinese.splitlines()
+
+
 def test_the_unit_as_written_when_the_book_has_no_english_unit():
     older = {k: v for k, v in FIGURE.items() if k != "unit_en"}
     assert "平方公里" in drawn(views.figures([older], chart=False), lang="en")

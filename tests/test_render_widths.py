@@ -159,3 +159,20 @@ def test_the_sweep_sees_a_cut_number():
     assert check("hydrogen-revenue-20…  10.6  1,060,000,000  1950s/1990s", data, 80, False, ids, "")
     assert check("hydrogen-revenue-2023  10.  1,060,000,000  1950s/1990s", data, 80, False, ids, "")
     assert check(whole + " " * 30, data, 60, False, ids, "")  # wider than the terminal
+
+
+def test_the_validation_report_keeps_every_line_and_column_whole(tmp_path):
+    """jlp validate on a broken book: each problem's line and column, at every width."""
+    text = EDGES.read_text(encoding="utf-8")
+    broken = text.replace("kind: statistic", "kind: statistics", 2).replace("id: people\n", "id: People\n")
+    broken += "\n  - {id: orphan-fact-with-a-rather-long-identifier-and-no-text, section: nowhere}\n" * 3
+    folder = tmp_path / "a-rather-long-directory-name-for-the-report"
+    folder.mkdir()
+    path = folder / "broken-book.yaml"
+    path.write_text(broken, encoding="utf-8")
+    json_out, _ = invoke(["validate", "--facts", str(path), "--format", "json"])
+    data = json.loads(json_out)
+    assert len(data["problems"]) > 5
+    for width in WIDTHS:
+        out, _err = invoke(["validate", "--facts", str(path), "--format", "table"], env={"COLUMNS": str(width)})
+        assert not check(out, data, width, False, frozenset(), json_out), (width, out)

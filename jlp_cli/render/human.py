@@ -136,6 +136,10 @@ class Page:
 
 # -- columns ------------------------------------------------------------------------------
 
+def facts_tag(count: str) -> str:
+    return f"{count} fact" if count == "1" else f"{count} facts"
+
+
 def _id_column(key: str = "id", header: str = "id") -> Column:
     return Column(header, lambda r: [atom(r.get(key), ID_STYLE)], style="")
 
@@ -148,7 +152,7 @@ def fact_columns(lang: str, highlights: Optional[dict] = None, section: bool = T
     columns = [key]
     if score:
         columns.append(Column("score", lambda r: [atom(r.get("score"), "magenta")], justify="right",
-                              inline=True, tag="score {}"))
+                              inline=True, tag=lambda text: f"score {text}"))
     if section:
         columns.append(Column("section", lambda r: [atom(r.get("section"))], drop=1, inline=True))
     columns += [
@@ -180,9 +184,9 @@ def figure_columns(page: Page, with_fact: bool = True) -> tuple[list[Column], Op
     columns += [
         Column("metric", lambda f: bilingual(f.get("metric"), lang), wrap=True, minimum=20, comfortable=30),
         Column("value", lambda f: [para(figure_value(f), "", atomic=True)], justify="right"),
-        Column("unit", lambda f: [para(for_terminal(u), "", atomic=True) for u in units(f, lang)]),
+        Column("unit", lambda f: [para(for_terminal(u), "", atomic=True) for u in units(f, lang)], follows=True),
         Column("base value", base, justify="right"),
-        Column("base unit", lambda f: [atom(f.get("unit_base"))], drop=2),
+        Column("base unit", lambda f: [atom(f.get("unit_base"))], drop=2, follows=True),
         Column("period", lambda f: [atom(f.get("period"), "green")], inline=True),
         Column("as written", lambda f: [atom(f.get("as_written"))], drop=1),
     ]
@@ -194,7 +198,7 @@ def entity_columns(lang: str) -> tuple[list[Column], Column]:
     return [
         key,
         Column("type", lambda e: [atom(e.get("type"))], drop=2, inline=True),
-        Column("facts", lambda e: [atom(e.get("fact_count"))], justify="right", inline=True, tag="{} facts"),
+        Column("facts", lambda e: [atom(e.get("fact_count"))], justify="right", inline=True, tag=facts_tag),
         Column("name", lambda e: bilingual(e.get("name"), lang), wrap=True, label=""),
         Column("aliases", lambda e: [joined((words(a) for a in aliases(e.get("aliases") or [], lang)), " · ")],
                wrap=True, drop=1),
@@ -209,10 +213,10 @@ def section_columns(lang: str) -> tuple[list[Column], Column]:
             bilingual(section.get("tagline") or section.get("summary"), lang)
 
     return [
-        Column("#", lambda s: [atom(s.get("order"))], justify="right", inline=True, tag="#{}"),
+        Column("#", lambda s: [atom(s.get("order"))], justify="right", inline=True, tag=lambda text: f"#{text}"),
         key,
-        Column("facts", lambda s: [atom(s.get("fact_count"))], justify="right", inline=True, tag="{} facts"),
-        Column("title and summary", title_and_line, wrap=True, label=""),
+        Column("facts", lambda s: [atom(s.get("fact_count"))], justify="right", inline=True, tag=facts_tag),
+        Column("title and summary", title_and_line, wrap=True, label="", minimum=24),
     ], key
 
 

@@ -35,6 +35,9 @@ INDENT = 2  # body of a stacked record, continuation of a pair
 TEXT_MIN = 16  # a text column narrower than this is hard to read: drop others, or stack
 LONGEST_WORD = 30  # a text column need not be wider than its longest word beyond this
 RULE = "─"
+# A space no line breaks at, inside a laid-out line only: data never holds
+# one (sanitize shows it as <U+00A0>) and ``terminal`` writes it as a space.
+GLUE = "\xa0"
 
 _SPACE = re.compile(r"(\s+)")
 _NOT_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
@@ -84,12 +87,13 @@ def para(text: str, style: str = "", atomic: bool = False) -> Para:
 
 
 def joined(items: Iterable[Para], separator: str = ", ", style: str = "") -> Para:
-    """Paragraphs one after another on a line. A separator that starts with a
-    space (" · ") begins the next line when the line breaks there; others
-    (", ") end the line."""
-    lead = separator[:len(separator) - len(separator.lstrip())]
-    mark = separator[len(lead):]
-    parts = [(lead, style, False), (mark, style, True)] if lead and mark.strip() else [(separator, style, False)]
+    """Paragraphs one after another on a line; a line breaks after a
+    separator (" · ", ", "), never before it."""
+    mark = separator.strip()
+    if mark and separator.startswith(" "):  # the mark stays with what it follows: "Qingling ·"
+        parts = [(GLUE + mark, style, True), (separator[separator.index(mark) + len(mark):], style, False)]
+    else:
+        parts = [(separator, style, False)]
     out: Para = []
     for item in items:
         if not item:
@@ -136,7 +140,7 @@ def _wide(char: str) -> bool:
 
 def _may_break(before: str, after: str) -> bool:
     """Whether a line may break between two characters."""
-    if before.isspace() or after.isspace():
+    if before.isspace() and before != GLUE or after.isspace() and after != GLUE:
         return True
     if after in _CLOSERS or before in _OPENERS:
         return False
@@ -476,12 +480,13 @@ def pairs(rows: list[tuple[str, Cell]], width: int, label_style: str = "bold") -
 class Column:
     """How one field shows in a table, and in a stacked record."""
 
-    __slots__ = ("header", "get", "wrap", "justify", "style", "drop", "label", "inline", "tag", "minimum",
-                 "comfortable")
+    __slots__ = ("header", "get", "wrap", "justify", "style", "drop", "label", "inline", "tag", "follows",
+                 "minimum", "comfortable")
 
     def __init__(self, header: str, get: Callable[[Any], Cell], *, wrap: bool = False, justify: str = "left",
                  style: str = "", drop: int = 0, label: Optional[str] = None, inline: bool = False,
-                 tag: str = "{}", minimum: int = TEXT_MIN, comfortable: Optional[int] = None):
+                 tag: Optional[Callable[[str], str]] = None, follows: bool = False, minimum: int = TEXT_MIN,
+                 comfortable: Optional[int] = None):
         self.header = header
         self.get = get  # record -> Cell
         self.wrap = wrap  # text that wraps; otherwise each paragraph stays on one line
@@ -490,7 +495,8 @@ class Column:
         self.drop = drop  # 0: never dropped; else dropped when the table is too wide, lowest first
         self.label = header if label is None else label  # stacked: "" puts the value under the heading unlabelled
         self.inline = inline  # stacked: on the heading line, after the key
-        self.tag = tag  # stacked: how the heading line says it ("score {}", "{} facts")
+        self.tag = tag  # stacked: how the heading line says it ("score 17.8", "14 facts")
+        self.follows = follows  # stacked: on the line of the field before it (a unit after its value)
         self.minimum = minimum  # narrowest a wrapping column may get
         # narrowest it should get while dropping columns or lifting the key can spare it
         self.comfortable = max(minimum, comfortable or minimum)
@@ -658,17 +664,17 @@ def _stacked(columns: list[Column], cells: list[list[Cell]], records: list[Any],
     lines: list[Line] = [[(title, "bold")]] if title else []
     key_index = columns.index(key) if key is not None else None
     margin = INDENT if key is not None else 0  # the body of a record is indented under its heading
+    inline = [i for i, column in enumerate(columns) if column.inline and key_index is not None]
     for r in range(len(records)):
-        if lines:
+        if r:
             lines.append([])
-        inline = [i for i, column in enumerate(columns) if column.inline and key_index is not None]
         if key_index is not None:
             heading = [p for p in _styled_cell(cells[key_index][r], columns[key_index].style or "bold") if p]
             for i in inline:
-                before, _, after = columns[i].tag.partition("{}")
-                heading.extend([(before, "", True)] * bool(before) + [(t, s, True) for t, s, _a in p]
-                               + [(after, "", True)] * bool(after)
-                               for p in _styled_cell(cells[i][r], columns[i].style) if p)
+                for p in _styled_cell(cells[i][r], columns[i].style):
+                    if p:
+                        text = plain(p)
+                        heading.append([(columns[i].tag(text) if columns[i].tag else text, p[0][1], True)])
             lines.extend(wrap(joined([[(t, s, True) for t, s, _a in p] for p in heading], " · "), width))
         labelled: list[tuple[str, Cell]] = []
         for i, column in enumerate(columns):
@@ -677,7 +683,12 @@ def _stacked(columns: list[Column], cells: list[list[Cell]], records: list[Any],
             cell = _styled_cell(cells[i][r], column.style)
             if not any(cell):
                 continue
-            if column.label:
+            if column.follows and labelled:  # "10.6 亿元" rather than a line for each
+                label, before = labelled[-1]
+                after = joined(cell, " · ")
+                times = " × " if plain(after)[:1].isdigit() else " "  # 10.6 × 100 million yuan
+                labelled[-1] = (label, before[:-1] + [before[-1] + [(times, "", False)] + after])
+            elif column.label:
                 labelled.append((column.label, cell))
             else:
                 lines.extend(_flush_pairs(labelled, width, margin))

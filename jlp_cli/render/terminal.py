@@ -18,6 +18,8 @@ import os
 import sys
 from typing import IO, Optional
 
+from .layout import GLUE
+
 MIN_WIDTH = 40  # narrower terminals get 40-column lines and wrap them themselves
 DEFAULT_WIDTH = 80
 
@@ -42,7 +44,7 @@ def terminal_width(out: IO[str], width: Optional[int] = None, env=os.environ) ->
 def write(lines: list, out: IO[str], color: bool) -> None:
     """Write ``lines`` (lists of (text, style) pieces), styled when ``color``."""
     if not color:
-        out.write("".join("".join(text for text, _style in line) + "\n" for line in lines))
+        out.write("".join("".join(text for text, _style in line) + "\n" for line in lines).replace(GLUE, " "))
         return
     from rich.color import ColorSystem
     from rich.style import Style
@@ -58,4 +60,4 @@ def write(lines: list, out: IO[str], color: bool) -> None:
             style = cache[name] = Style.parse(name)
         return style.render(text, color_system=system)
 
-    out.write("".join("".join(styled(text, name) for text, name in line) + "\n" for line in lines))
+    out.write("".join("".join(styled(text, name) for text, name in line) + "\n" for line in lines).replace(GLUE, " "))
