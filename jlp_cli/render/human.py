@@ -22,6 +22,7 @@ from .view import View, check_fields, lookup, project
 HIGHLIGHT = "bold yellow"
 DIM = "dim"
 ID_STYLE = "cyan"
+EXPLAIN_INDENT = 4
 TEXT_WIDTH = 40  # a fact's text in a narrower column is hard to read: drop columns, or stack
 
 
@@ -243,10 +244,7 @@ LISTINGS = {
 
 def listing(page: Page, view: View, records: list[dict]) -> None:
     make = LISTINGS.get(view.kind)
-    if make is None:
-        columns, key = generic_columns(view, records, page.lang)
-    else:
-        columns, key = make(page, view)
+    columns, key = make(page, view) if make else generic_columns(records, page.lang)
     page.table(columns, records, view.title, key, gap=False, lift=view.kind == "figure")
     if view.kind == "figure" and view.extra.get("chart"):
         growth_chart(page, records)
@@ -283,18 +281,18 @@ def explanations(page: Page, records: list[dict]) -> None:
                                                                           "bold")], "  "), page.width)
         parts = joined((atom(f"{part} {quantity(value)}") for part, value in
                         (explain.get("score_parts") or {}).items()), "  ")
-        lines += layout.indented(layout.wrap(parts, page.width - 4), 4)
+        lines += layout.indented(layout.wrap(parts, page.width - EXPLAIN_INDENT), EXPLAIN_INDENT)
         for match in explain.get("matches") or []:
             note = f" ({match['note']})" if match.get("note") else ""
             quality = f" (quality {quantity(match['quality'])})" if match.get("quality") is not None else ""
             text = words(f"matched {match.get('form')}{note} '{match.get('tokens')}' in {match.get('column')}"
                          f"{quality}")
-            lines += layout.indented(layout.wrap(text, page.width - 4), 4)
+            lines += layout.indented(layout.wrap(text, page.width - EXPLAIN_INDENT), EXPLAIN_INDENT)
         page.add(lines, gap=True)
 
 
-def generic_columns(view: View, records: list[dict], lang: str) -> tuple[list[Column], Optional[Column]]:
-    """One column per key of the records (``--fields`` at a terminal)."""
+def generic_columns(records: list[dict], lang: str) -> tuple[list[Column], Optional[Column]]:
+    """One column per key of the records, for a view without columns of its own."""
     keys: list[str] = []
     for record in records:
         for key in record:
@@ -309,7 +307,7 @@ def value_column(header: str, values: list, lang: str, get=None) -> Column:
     get = get or (lambda record: record.get(header))
     present = [v for v in values if v is not None]
     if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
-        return Column(header, lambda r: [atom(get(r))], justify="right", style=ID_STYLE if header == "id" else "")
+        return Column(header, lambda r: [atom(get(r))], justify="right")
     if all(isinstance(v, str) and not any(c.isspace() for c in v) and len(v) <= 48 for v in present):
         return Column(header, lambda r: [atom(get(r), ID_STYLE if header in ("id", "fact") else "")])
     return Column(header, lambda r: value_cell(get(r), lang), wrap=True)
@@ -319,7 +317,7 @@ def value_cell(value: Any, lang: str) -> layout.Cell:
     if isinstance(value, dict) and value and set(value) <= {"zh", "en"}:
         return bilingual(value, lang)
     if isinstance(value, list):
-        return [joined((value_cell(v, lang)[0] if value_cell(v, lang) else [] for v in value), ", ")]
+        return [joined((paragraph for v in value for paragraph in value_cell(v, lang)[:1]), ", ")]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return [atom(value)]
     if isinstance(value, str) and value and not any(c.isspace() for c in value):
@@ -441,19 +439,7 @@ def validation_report(page: Page, view: View) -> None:
         runs += [(" ", "", False), (for_terminal(problem.get("message") or ""), "", False)]
         if problem.get("hint"):
             runs += [(" ", "", False), (for_terminal(f"({problem['hint']})"), DIM, False)]
-        lines = layout.wrap(runs, page.width)
-        page.add(lines[:1] + layout.indented(layout.wrap(_rest(runs, lines[1:]), page.width - layout.INDENT),
-                                              layout.INDENT) if len(lines) > 1 else lines)
-
-
-def _rest(runs: layout.Para, later: list[Line]) -> layout.Para:
-    """The runs of ``later`` lines again as a paragraph, to wrap them indented."""
-    out: layout.Para = []
-    for index, line in enumerate(later):
-        if index:
-            out.append((" ", "", False))
-        out.extend((text, style, False) for text, style in line)
-    return out
+        page.add(layout.hanging(runs, page.width))
 
 
 def fields_card(page: Page, record: dict, fields: list[str]) -> None:

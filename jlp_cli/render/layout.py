@@ -434,6 +434,24 @@ def wrap(paragraph: Para, width: int) -> list[Line]:
     return _cut(paragraph, spans)
 
 
+def hanging(paragraph: Para, width: int, indent: int = INDENT) -> list[Line]:
+    """``paragraph`` wrapped with every line after the first indented."""
+    lines = wrap(paragraph, width)
+    if len(lines) < 2:
+        return lines
+    offset = sum(len(text) for text, _style in lines[0])
+    rest: Para = []
+    for text, style, atomic in paragraph:
+        if offset >= len(text):
+            offset -= len(text)
+            continue
+        rest.append((text[offset:], style, atomic))
+        offset = 0
+    if rest:
+        rest[0] = (rest[0][0].lstrip(), rest[0][1], rest[0][2])
+    return lines[:1] + indented(wrap([run for run in rest if run[0]], width - indent), indent)
+
+
 def wrap_cell(cell: Cell, width: int) -> list[Line]:
     out: list[Line] = []
     for paragraph in cell:
