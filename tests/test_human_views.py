@@ -336,3 +336,9 @@ def test_a_real_terminal_gets_its_own_width():
     assert max(layout.cell_width(line) for line in lines) <= 70
     for whole in ("1,060,000,000", "50–90", "1950s/1990s", "2024-Q1", "166.67"):
         assert whole in screen
+
+
+def test_prose_after_a_full_line_starts_the_next_line():
+    words = layout.joined([layout.para("x" * 20, atomic=True), layout.para("Industry in numbers")], "  ")
+    assert ["".join(t for t, _s in line) for line in layout.wrap(words, 20)] == ["x" * 20, "Industry in numbers"]
+    assert ["".join(t for t, _s in line) for line in layout.wrap(words, 23)] == ["x" * 20, "Industry in numbers"]

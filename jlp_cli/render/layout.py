@@ -365,7 +365,7 @@ def wrap(paragraph: Para, width: int) -> list[Line]:
                         line_start, used, gap = start, 0, 0
                     line_end, used = start + len(text), used + gap + cells
                     break
-                cut = text.rfind(" ", 0, room + 1)
+                cut = text.rfind(" ", 0, room + 1) if room > 0 else -1
                 head = text[:cut].rstrip(" ") if cut > 0 else ""
                 if head:
                     if line_start < 0:
