@@ -327,6 +327,7 @@ class Settings:
     peer_budget: float
     build_budget: float
     timeout: float
+    only: Optional[str] = None  # run only the default-book cases whose name contains this
 
 
 @dataclass
@@ -435,6 +436,10 @@ def default_book(ctx: Context) -> None:
     ]
     for command in [baseline, baseline_completion, *peers.values()]:
         ctx.runner.verify(command)
+    if s.only:
+        cases = [case for case in cases if s.only in case.name]
+        if not cases:
+            raise BenchmarkError(f"no case of the default book matches --only {s.only!r}")
     for case in cases:
         progress(f"default book: {case.name}")
         ctx.runner.verify(case.command)
@@ -572,15 +577,19 @@ def parse_args(argv: list[str] | None) -> Settings:
     parser.add_argument("--build-budget", type=float, default=120,
                         help="seconds for the cold builds (and the validations) of one book (default 120)")
     parser.add_argument("--timeout", type=float, default=900, help="kill a single run after this many seconds")
+    parser.add_argument("--only", metavar="TEXT", help="only the default-book cases whose name contains TEXT "
+                        "(e.g. section); no synthetic books unless --sizes is given")
     args = parser.parse_args(argv)
     sizes = SIZES[:2] if args.quick else SIZES
+    if args.only and args.sizes is None:
+        sizes = ()
     if args.sizes is not None:
         sizes = tuple(int(x) for x in args.sizes.split(",") if int(x) > 0)
     return Settings(
         pairs=args.pairs or (5 if args.quick else 15),
         warmup=args.warmup if args.warmup is not None else (1 if args.quick else 2),
         sizes=sizes, runs=args.runs, peer_budget=args.peer_budget, build_budget=args.build_budget,
-        timeout=args.timeout,
+        timeout=args.timeout, only=args.only,
     )
 
 

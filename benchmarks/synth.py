@@ -31,8 +31,8 @@ from pathlib import Path
 
 import yaml
 
-from jlp_cli.book.rules import format_number, number_in_text, squash
 from jlp_cli.book import packaged_facts
+from jlp_cli.book.rules import format_number, number_in_text, squash
 
 DEFAULT_SEED = 5
 ZH_COMMA, EN_COMMA = "，", ", "

@@ -220,8 +220,12 @@ def test_unknown_field_is_a_usage_error_listing_valid_ones():
     assert "colour" in result.stderr and "text.en" in result.stderr
 
 
-def test_fields_with_a_table_is_a_usage_error():
-    assert jlp("facts", "--format", "table", "--fields", "id").exit_code == 2
+def test_fields_with_a_table_show_a_table_of_those_fields():
+    out = ok("facts", "--section", "opening-up", "--format", "table", "--fields", "id,period", env={"COLUMNS": "100"})
+    header = out.splitlines()[0].split()
+    assert header == ["id", "period"]
+    assert "foreign-investment-growth-rank-2024q1" in out and "2024-Q1" in out and "text" not in out
+    assert jlp("facts", "--format", "table", "--fields", "id,colour").exit_code == 2
 
 
 @pytest.mark.parametrize("option, value", [("--format", "xml"), ("--lang", "fr")])

@@ -35,7 +35,8 @@ def _shared(
         help="Output format. Default: table at a terminal, tab-separated lines in a pipe.")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Short for --format json.")] = False,
     fields: Annotated[Optional[str], typer.Option(
-        "--fields", show_default=False, help="Comma-separated fields to keep, e.g. id,text.en.")] = None,
+        "--fields", show_default=False,
+        help="Comma-separated fields to keep, e.g. id,text.en (a table of them at a terminal).")] = None,
     lang: Annotated[Optional[Literal[LANGS]], typer.Option(  # type: ignore[valid-type]
         "--lang", "-l", case_sensitive=False, show_default=False,
         help="Language: zh, en or both (default $JLP_LANG, else both).")] = None,
@@ -241,11 +242,7 @@ class Output:
         if fmt == "table":
             from ..render.human import render
 
-            if self.fields:
-                raise UsageError("--fields works with json, jsonl, csv, tsv, yaml and markdown, not tables",
-                                 hint="add --format json (or tsv, csv …)")
-            width = None if self.terminal.is_tty else self._width()
-            return render(view, stream, self.terminal.color, self.effective_lang, width)
+            return render(view, stream, self.terminal.color, self.effective_lang, self._width(), self.fields)
         from ..render.machine import write
 
         return write(view, fmt, stream, self.fields, self.effective_lang, raw=self.raw)
@@ -261,13 +258,21 @@ class Output:
                 self.out.flush()
             raise
 
-    def _width(self) -> Optional[int]:
-        """Tables in a pipe (``--format table``): $COLUMNS, else 100."""
-        raw = self.settings.get("COLUMNS") if self.settings is not None else ""
-        try:
-            return max(20, int(raw))
-        except ValueError:
-            return 100
+    def _width(self) -> int:
+        """The width tables are laid out in: $COLUMNS, else the terminal's,
+        else 100 in a pipe (``--format table``) and 80 at a terminal that
+        does not say."""
+        raw = (self.settings.get("COLUMNS") if self.settings is not None else "").strip()
+        if raw.isdigit() and int(raw) > 0:
+            return int(raw)
+        if self.terminal.is_tty:
+            import os
+
+            try:
+                return os.get_terminal_size(self.out.fileno()).columns
+            except (AttributeError, ValueError, OSError):
+                return 80
+        return 100
 
 
 def make_output(chosen: dict, settings, stream) -> Output:

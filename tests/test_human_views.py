@@ -1,0 +1,362 @@
+"""The human views: what a reader sees at a terminal, at any width.
+
+The width sweep (test_render_widths.py) checks that no value is ever cut;
+these tests check how the views fit: which columns go first and how the
+footer says so, stacked records, thousands separators, English units and
+aliases under --lang en, derived values, --fields at a terminal, the growth
+chart, and the layout rules underneath.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from jlp_cli.cli.app import app
+from jlp_cli.render import layout, views
+from jlp_cli.render.human import render
+from jlp_cli.render.language import aliases, has_han
+from jlp_cli.render.numbers import figure_base, figure_value, quantity
+
+from .conftest import FIXTURES
+
+EDGES = str(FIXTURES / "edges.yaml")
+runner = CliRunner()
+
+
+def table(*args: str, width: int = 100) -> str:
+    result = runner.invoke(app, [*args, "--format", "table"], env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, (args, result.stdout, result.stderr)
+    return result.stdout
+
+
+def drawn(view, width: int = 100, lang: str = "both", color: bool = False) -> str:
+    buffer = io.StringIO()
+    render(view, buffer, color=color, lang=lang, width=width)
+    return buffer.getvalue()
+
+
+# -- numbers ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, shown", [
+    (1060000000, "1,060,000,000"), (1.06e9, "1,060,000,000"), (123456789012, "123,456,789,012"),
+    (2.5e8, "250,000,000"), (12345.5, "12,345.5"), (-98765, "-98,765"), (10000, "10,000"),
+    (2023, "2023"), (1950, "1950"), (9999, "9999"), (166.67, "166.67"), (10.6, "10.6"), (0.5, "0.5"),
+    (1234.56789012, "1234.56789012"), (1e20, "1e+20"), (3.0, "3"),
+])
+def test_thousands_separators_from_five_digits_and_never_a_changed_digit(value, shown):
+    assert quantity(value) == shown
+    assert quantity(value).replace(",", "") == shown.replace(",", "")  # the digits themselves untouched
+
+
+def test_figure_values_ranges_and_expressions():
+    assert figure_value({"components": [1, 8]}) == "1+8"
+    assert figure_value({"value": 12000, "value_end": 98765}) == "12,000–98,765"
+    assert figure_base({"value_base": 1950, "value_base_end": 1999}) == "1950–1999"
+    assert figure_base({"value_base": None}) == ""
+
+
+# -- the figures table, narrow and wide ----------------------------------------------------------
+
+def test_figures_drop_whole_columns_and_say_which_once():
+    wide = table("figures", "--lang", "en", width=200)
+    assert "as written" in wide and "not shown at this width" not in wide
+    dropped = []
+    for width in range(200, 99, -2):
+        narrower = table("figures", "--lang", "en", width=width)
+        footer = [line for line in narrower.splitlines() if line.startswith("not shown at this width")]
+        assert len(footer) <= 1  # said once
+        if footer:
+            named = footer[0].removeprefix("not shown at this width: ").split(" — ")[0].split(", ")
+            if named not in dropped:
+                dropped.append(named)
+        assert "metric" in narrower.splitlines()[0]  # the metric stays
+    # the least needed column goes first, then the next, each whole
+    assert dropped[:2] == [["as written"], ["as written", "base unit"]]
+
+
+def test_figures_lift_the_fact_id_then_stack_records_when_narrow():
+    lifted = table("figures", "--lang", "en", width=80)
+    lines = lifted.splitlines()
+    assert lines[0].split() == ["metric", "value", "unit", "base", "value", "period"]
+    assert "hydrogen-revenue-2023" in lines  # the id alone on its line, above its row
+    assert any(re.search(r"hydrogen industry +10\.6 +100 million yuan +1,060,000,000 +2023$", line) for line in lines)
+    stacked = table("figures", "--lang", "en", width=60)
+    assert "hydrogen-revenue-2023 · 2023" in stacked
+    assert "  base value  1,060,000,000" in stacked and "  as written  10.6亿元" in stacked
+    assert "not shown at this width" not in stacked  # a stacked record shows every field
+
+
+def test_the_readme_case_shows_every_number_whole():
+    out = table("figures", "--lang", "en", "--sort", "value_base", "--reverse", width=100)
+    for whole in ("1,060,000,000", "50–90", "1950–1999", "1950s/1990s", "166.67", "2024-Q1", "1+8"):
+        assert whole in out
+    assert "106000000" not in out.replace(",", "").replace("1060000000", "")
+
+
+def test_overview_headline_figures_keep_their_metric_at_80_columns():
+    out = table("--lang", "en", width=80)
+    headline = out[out.index("headline figures"):]
+    assert "metric" in headline.splitlines()[1]
+    assert "new-foreign-enterprises-2024q1" in headline and "166.67" in headline
+    assert "year-on-year growth in" in headline and "…" not in headline
+
+
+def test_growth_chart_labels_are_wrapped_whole_never_cut():
+    for width in (40, 60, 100):
+        out = table("figures", "--lang", "en", width=width)
+        chart = out[out.index("growth rates (%)"):]
+        words = " ".join(chart.split())
+        assert "year-on-year growth in the number of newly established foreign-invested enterprises (2024-Q1)" \
+            in words
+        assert "166.67%" in chart and "32.5%" in chart
+        assert all(len(line) <= width for line in chart.splitlines())
+
+
+# -- listings and cards when narrow --------------------------------------------------------------
+
+def test_fact_listing_drops_section_then_kind_then_stacks():
+    assert table("facts", "--lang", "en", width=200).splitlines()[0].split() == ["id", "section", "kind", "period",
+                                                                                 "text"]
+    assert table("facts", "--lang", "en", width=120).splitlines()[0].split() == ["id", "kind", "period", "text"]
+    assert table("facts", "--lang", "en", width=100).splitlines()[0].split() == ["id", "period", "text"]
+    stacked = table("facts", "--lang", "en", width=90)
+    assert "hydrogen-revenue-2023 · innovation · statistic · 2023" in stacked
+    assert "─" not in stacked and "not shown at this width" not in stacked
+
+
+def test_search_hits_stack_with_their_score():
+    out = table("search", "氢能", "--limit", "2", "--lang", "en", width=60)
+    assert re.search(r"^[a-z0-9-]+ · score \d+\.\d+ · innovation", out, re.M)
+
+
+def test_cards_keep_labels_beside_values_and_every_line_fits():
+    for width in (40, 60, 80):
+        out = table("show", "hydrogen-revenue-2023", width=width)
+        assert out.startswith("id")
+        assert "1,060,000,000" in out and "2023" in out
+        assert all(len(line) <= width for line in out.splitlines() if line.isascii())
+
+
+def test_section_card_counts_of_entities_are_explained():
+    out = table("section", "innovation", "--lang", "en", width=100)
+    assert "Jiulongpo District ×79" in out
+    assert "×n after an entity: the number of facts that mention it in the whole article" in out
+
+
+def test_entity_card_shows_the_figures_of_its_facts():
+    out = table("entity", "hill-county", "--facts", EDGES, "--lang", "en", width=160)
+    assert "figures (8)" in out and "123,456,789,012" in out and "250,000,000" in out
+
+
+def test_long_ids_are_never_broken_from_80_columns():
+    long_id = "extraordinarily-long-identifier-for-the-county-operating-revenue-2023"
+    for width in (80, 100, 120):
+        for args in (["facts"], ["figures"], ["show", long_id], ["timeline"]):
+            out = table(*args, "--facts", EDGES, width=width)
+            assert re.search(rf"(?<![\w-]){long_id}(?![\w-])", out), (args, width)
+
+
+def test_extension_characters_and_pipes_in_names():
+    out = table("entities", "--facts", EDGES, width=160)
+    assert "山乡𠀀㑯新材料有限公司" in out and "Pipe | Line Works" in out
+
+
+# -- --lang en: English units and aliases ------------------------------------------------------
+
+FIGURE = {"fact": "site-area", "section": "s", "metric": {"zh": "面积", "en": "area"}, "value": 3, "value_end": None,
+          "components": [], "unit": "平方公里", "unit_en": "km²", "value_base": 3, "value_base_end": None,
+          "unit_base": "km2", "period": "2023", "comparison": None, "as_written": "3平方公里"}
+DERIVED = {**FIGURE, "fact": "platforms", "metric": {"zh": "平台数量", "en": "number of platforms"}, "value": None,
+           "components": [1, 8], "unit": None, "unit_en": None, "value_base": 9, "unit_base": "platform",
+           "as_written": "1+8", "derived": True}
+
+
+def test_english_views_show_english_units():
+    english = drawn(views.figures([FIGURE], chart=False), lang="en")
+    assert "km²" in english and "平方公里" not in english.replace("3平方公里", "")  # as written stays verbatim
+    chinese = drawn(views.figures([FIGURE], chart=False), lang="zh")
+    assert "平方公里" in chinese and "km²" not in chinese
+    both = drawn(views.figures([FIGURE], chart=False), lang="both")
+    assert "平方公里" in both and "km²" in both
+
+
+def test_a_stacked_figure_puts_the_unit_after_its_value():
+    revenue = {**FIGURE, "value": 10.6, "unit": "亿元", "unit_en": "100 million yuan", "value_base": 1060000000,
+               "unit_base": "CNY", "as_written": "10.6亿元"}
+    english = drawn(views.figures([revenue], chart=False), width=40, lang="en")
+    assert "  value       10.6 × 100 million yuan" in english.splitlines()
+    assert "  base value  1,060,000,000 CNY" in english.splitlines()
+    chinese = drawn(views.figures([revenue], chart=False), width=40, lang="zh")
+    assert "  value       10.6 亿元" in chinese.splitlines()
+
+
+def test_the_unit_as_written_when_the_book_has_no_english_unit():
+    older = {k: v for k, v in FIGURE.items() if k != "unit_en"}
+    assert "平方公里" in drawn(views.figures([older], chart=False), lang="en")
+
+
+def test_derived_values_are_marked_with_a_note():
+    out = drawn(views.figures([FIGURE, DERIVED], chart=False), width=160, lang="en")
+    assert re.search(r"(?<![\d,])9\*", out)
+    assert "* derived: worked out from the article's numbers, not written in the article" in out
+    assert "3*" not in out  # only the derived one
+    plain = drawn(views.figures([FIGURE], chart=False), width=160, lang="en")
+    assert "derived" not in plain and "*" not in plain
+    stacked = drawn(views.figures([DERIVED], chart=False), width=40, lang="en")
+    assert "9*" in stacked and "derived" in stacked
+
+
+def test_aliases_follow_the_language():
+    names = ["Chongqing", "Chongqing City", "重庆", "渝", "𠀀㑯 Materials"]
+    assert aliases(names, "en") == ["Chongqing", "Chongqing City"]
+    assert aliases(names, "zh") == ["重庆", "渝", "𠀀㑯 Materials"]
+    assert aliases(names, "both") == names
+    assert has_han("㑯") and has_han("𠀀") and not has_han("Chinalco")
+    english = table("entity", "chongqing-municipality", "--lang", "en")
+    assert "Chongqing City" in english and "重庆" not in english and "渝" not in english
+    chinese = table("entity", "chongqing-municipality", "--lang", "zh")
+    assert "渝" in chinese and "Chongqing City" not in chinese
+    listing = table("entities", "--type", "place", "--lang", "en", width=160)
+    assert "Chongqing City" in listing and "渝" not in listing
+
+
+def test_the_quote_stays_in_english_views():
+    out = table("show", "hydrogen-revenue-2023", "--lang", "en")
+    assert "「2023年，全区氢能产业实现营业收入10.6亿元，同比增速32.5%」" in "".join(out.split())
+
+
+# -- --fields at a terminal --------------------------------------------------------------------
+
+def test_fields_make_a_table_of_those_fields():
+    out = table("figures", "--fields", "fact,value_base,period", width=100)
+    assert out.splitlines()[0].split() == ["fact", "value_base", "period"]
+    assert re.search(r"hydrogen-revenue-2023 +1,060,000,000 +2023", out)
+    card = table("show", "hydrogen-revenue-2023", "--fields", "id,period,text.en")
+    assert card.splitlines()[0].split() == ["id", "hydrogen-revenue-2023"]
+    assert "text.en" in card and "period   2023" in card
+
+
+# -- colour ------------------------------------------------------------------------------------
+
+def test_colour_changes_nothing_but_the_styles():
+    view = views.figures([FIGURE, DERIVED], chart=False)
+    coloured = drawn(view, width=80, color=True)
+    assert "\x1b[" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == drawn(view, width=80)
+
+
+# -- the layout underneath ------------------------------------------------------------------------
+
+def test_wrap_breaks_between_chinese_characters_never_inside_numbers():
+    paragraph = layout.para("2023年，九龙坡区氢能产业实现营业收入10.6亿元，同比增长32.5%。")
+    for width in range(8, 40):  # (from 8: "32.5%。" is 7 cells, and a closing mark stays with it)
+        lines = ["".join(t for t, _s in line) for line in layout.wrap(paragraph, width)]
+        assert "".join(lines) == "2023年，九龙坡区氢能产业实现营业收入10.6亿元，同比增长32.5%。"
+        assert all(layout.line_width([(line, "")]) <= width for line in lines)
+        assert not any(line.startswith(("，", "。")) for line in lines)  # no line starts with a closing mark
+        assert any("10.6" in line for line in lines) and any("32.5%" in line for line in lines)
+
+
+def test_an_atomic_run_is_never_broken_and_a_too_long_one_folds_at_a_hyphen():
+    paragraph = layout.para("1,060,000,000 100 million yuan", atomic=True)
+    assert [["".join(t for t, _s in line)] for line in layout.wrap(paragraph, 20)] == \
+        [["1,060,000,000 100 mi"], ["llion yuan"]]  # only when wider than the whole line
+    lines = layout.wrap(layout.para("extraordinarily-long-identifier-for-the-county", atomic=True), 30)
+    assert ["".join(t for t, _s in line) for line in lines] == ["extraordinarily-long-", "identifier-for-the-county"]
+    words = layout.joined([layout.para("12,000–98,765", atomic=True), layout.para("平方米", atomic=True)], " ")
+    assert ["".join(t for t, _s in line) for line in layout.wrap(words, 14)] == ["12,000–98,765", "平方米"]
+
+
+def test_a_table_narrows_text_before_dropping_and_stacks_last():
+    columns = [layout.Column("id", lambda r: [layout.para(r["id"], atomic=True)]),
+               layout.Column("note", lambda r: [layout.para(r["note"])], drop=1),
+               layout.Column("text", lambda r: [layout.para(r["text"])], wrap=True)]
+    records = [{"id": "a-fairly-long-id", "note": "optional-note", "text": "some words " * 6}]
+    wide = layout.table(columns, records, 100)
+    assert not wide.dropped and not wide.stacked
+    narrow = layout.table(columns, records, 40)
+    assert narrow.dropped == ["note"] and not narrow.stacked
+    stacked = layout.table(columns, records, 30, key=columns[0])
+    assert stacked.stacked and "".join(t for t, _s in stacked.lines[0]) == "a-fairly-long-id"
+
+
+def test_the_widths_looked_up_without_rich_are_richs():
+    from rich.cells import get_character_cell_size
+
+    from jlp_cli.render.layout import _Widths
+
+    samples = [chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x300), *range(0x2000, 0x2070),
+                                *range(0x2500, 0x25A0), *range(0x3000, 0x3040), *range(0x3400, 0x4DC0, 7),
+                                *range(0x4E00, 0xA000, 3), *range(0xAC00, 0xD7A4, 11), *range(0xFF01, 0xFF61),
+                                *range(0x20000, 0x40000, 97), 0x2FFFD, 0x2FFFE, 0x3FFFD)]
+    widths = _Widths()
+    assert [widths[c] for c in samples] == [get_character_cell_size(c) for c in samples]
+    assert layout.cell_width("九龙坡 km² 𠀀㑯") == 6 + 1 + 3 + 1 + 4
+
+
+def test_the_width_comes_from_the_caller_and_is_never_below_40():
+    from jlp_cli.render.terminal import terminal_width
+
+    assert terminal_width(120) == 120
+    assert terminal_width(20) == 40
+
+
+@pytest.mark.parametrize("columns, width", [("150", 150), ("30", 40), ("", 100), ("wide", 100)])
+def test_tables_in_a_pipe_take_columns_or_100(columns, width):
+    """--format table in a pipe: $COLUMNS when it is a number, else 100; never below 40."""
+    from typer.testing import CliRunner
+
+    from jlp_cli.cli.app import app
+
+    out = CliRunner().invoke(app, ["sections", "--format", "table", "--lang", "en"], env={"COLUMNS": columns}).stdout
+    assert max(len(line) for line in out.splitlines()) <= width
+    assert max(len(line) for line in out.splitlines()) > width - 15
+
+
+@pytest.mark.slow
+def test_a_real_terminal_gets_its_own_width():
+    """At a pseudo-terminal 70 columns wide, without $COLUMNS: every line
+    fits and the numbers are whole (a pipe and a terminal take different paths)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from .conftest import ROOT
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 70, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR", "FORCE_COLOR")}
+    process = subprocess.Popen([sys.executable, "-m", "jlp_cli", "figures", "--lang", "en", "--sort", "value_base",
+                                "--reverse"], stdout=slave, stderr=subprocess.PIPE, cwd=ROOT,
+                               env={**env, "TERM": "xterm-256color"})
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert process.wait(timeout=60) == 0
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode("utf-8"))
+    lines = screen.replace("\r", "").splitlines()
+    assert max(layout.cell_width(line) for line in lines) <= 70
+    for whole in ("1,060,000,000", "50–90", "1950s/1990s", "2024-Q1", "166.67"):
+        assert whole in screen
+
+
+def test_prose_after_a_full_line_starts_the_next_line():
+    words = layout.joined([layout.para("x" * 20, atomic=True), layout.para("Industry in numbers")], "  ")
+    assert ["".join(t for t, _s in line) for line in layout.wrap(words, 20)] == ["x" * 20, "Industry in numbers"]
+    assert ["".join(t for t, _s in line) for line in layout.wrap(words, 23)] == ["x" * 20, "Industry in numbers"]
