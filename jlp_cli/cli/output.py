@@ -35,7 +35,7 @@ def _shared(
         help="Output format. Default: table at a terminal, tab-separated lines in a pipe.")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Short for --format json.")] = False,
     fields: Annotated[Optional[str], typer.Option(
-        "--fields", show_default=False,
+        "--fields", show_default=False, metavar="FIELDS",
         help="Comma-separated fields to keep, e.g. id,text.en (a table of them at a terminal).")] = None,
     lang: Annotated[Optional[Literal[LANGS]], typer.Option(  # type: ignore[valid-type]
         "--lang", "-l", case_sensitive=False, show_default=False,
@@ -50,7 +50,7 @@ def _shared(
         help="Page the output with $JLP_PAGER, $PAGER or less (default: at a terminal, when it is "
              "longer than the screen).")] = None,
     facts: Annotated[Optional[str], typer.Option(
-        "--facts", show_default=False, help="Facts file to read instead of the shipped one (also $JLP_FACTS).")] = None,
+        "--facts", show_default=False, metavar="PATH", help="Facts file to read instead of the shipped one (also $JLP_FACTS).")] = None,
 ) -> None:
     """The shared options (the function is never called)."""
 
