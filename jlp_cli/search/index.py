@@ -22,14 +22,28 @@ Columns (their BM25 weights are ``layout.WEIGHTS``):
              that a span cutting a number (6亿 of 10.6亿) is still a phrase;
              empty where that is ``zh`` itself (no number or Latin word), so
              queries on it look in ``zh`` too (``MATCH_COLUMNS``)
+* ``num``    the fact's figures as numbers: each value as written and in its
+             base unit, with the unit (10.6亿元 → 10.6 1060000000 cny), its
+             periods (2024 q1), and two marks nobody can type: ``.figure.``
+             (the fact states a number) and ``.date.`` (it is dated)
+
+Besides its columns, a row gives the words a query may be made of: the
+English-script words of the fact (for typo correction) and the Chinese words
+its text holds (for segmenting run-together Chinese queries: entity names and
+the dictionary words of pypinyin found in the text). Each Chinese run of text
+is read for words once per build.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from .layout import SEPARATOR
+from .layout import MARKS, SEPARATOR
 from .normalize import fold_text, han_class, is_han, stem, words
+from .numbers import figure_tokens, period_tokens
+
+HAS_FIGURE = MARKS["@figure"]
+HAS_DATE = MARKS["@date"]
 
 
 @lru_cache(maxsize=8192)
@@ -158,6 +172,59 @@ def _han_runs():
     return re.compile(f"[{han_class()}]+")
 
 
+#: Dictionary words of pypinyin looked for in the text: two to this many
+#: characters (its longer phrases are idioms and names; the book's own names
+#: come from its entities).
+LONGEST_WORD = 6
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> dict:
+    from pypinyin.constants import PHRASES_DICT
+
+    return PHRASES_DICT
+
+
+@lru_cache(maxsize=16384)
+def _run_words(run: str) -> frozenset[str]:
+    """The dictionary words in one run of Chinese characters."""
+    phrases = _phrases()
+    return frozenset(run[i:j] for i in range(len(run) - 1)
+                     for j in range(i + 2, min(len(run), i + LONGEST_WORD) + 1) if run[i:j] in phrases)
+
+
+def _name_words(folded: str) -> set[str]:
+    """The Chinese parts of a name (华为云(重庆)政务应用创新中心 → 华为云, 重庆,
+    政务应用创新中心), each a word, and the dictionary words in them."""
+    found: set[str] = set()
+    for run in _runs(folded):
+        if len(run) > 1:
+            found.add(run)
+        found |= _run_words(run)
+    return found
+
+
+def _num_column(fact: dict) -> str:
+    """The ``num`` column: the figures' numbers and units, the periods, and
+    the marks. Unit tokens are stemmed as English query words are."""
+    parts: list[str] = []
+    dated = bool(fact.get("period"))
+    has_figure = False
+    for figure in fact.get("figures") or ():
+        tokens = [t if not t.isalpha() else stem(t) for t in figure_tokens(figure)]
+        tokens += period_tokens(figure.get("period"))
+        dated = dated or bool(figure.get("period"))
+        if tokens:
+            has_figure = True
+            parts.append(" ".join(tokens))
+    if fact.get("period"):
+        parts.append(" ".join(period_tokens(fact["period"])))
+    marks = [HAS_FIGURE] * has_figure + [HAS_DATE] * dated
+    if marks:
+        parts.append(" ".join(marks))
+    return f" {SEPARATOR} ".join(parts)
+
+
 def _chars(zh_words: list[str]) -> str:
     """The ``chars`` column: empty where it would repeat ``zh`` token for
     token (no number or Latin word in the text). Queries look for it in both
@@ -190,6 +257,9 @@ class Indexer:
         self.entity_names = entity_names
         self._names: dict[str, tuple[list[str], set[str]]] = {}
         self._name_lists: dict[tuple[str, ...], tuple[str, frozenset[str]]] = {}
+        #: Runs of Chinese text whose words a row has given already: each is
+        #: given once, so the rows of a big book carry few words.
+        self._runs_seen: set[str] = set()
 
     def _entity(self, entity_id: str) -> tuple[list[str], set[str]]:
         """The parts of the ``names`` column for one entity (each name in each
@@ -205,6 +275,7 @@ class Indexer:
                 if is_han(folded):
                     py, _alt, ini = _pinyin_text(folded)
                     parts += [py, ini]
+                    vocabulary |= _name_words(folded)
             self._names[entity_id] = (parts, vocabulary)
         return self._names[entity_id]
 
@@ -233,21 +304,35 @@ class Indexer:
             )
         return found
 
+    def _chinese_words(self, *texts: str) -> set[str]:
+        """The dictionary words of the runs of ``texts`` not read before."""
+        found: set[str] = set()
+        seen = self._runs_seen
+        for text in texts:
+            for run in _runs(text):
+                if run not in seen:
+                    seen.add(run)
+                    found |= _run_words(run)
+        return found
+
     def row(self, fact: dict) -> tuple[dict[str, str], set[str]]:
         """The index row of one fact (a dict in the shape of facts.yaml), and
-        the English-script words a typo may be corrected to."""
+        the words a query may be made of: English-script words (a typo may be
+        corrected to them) and Chinese words (see the module's docstring)."""
         zh = fold_text(fact["text"]["zh"])
+        quote = fold_text(fact["quote"])
         zh_words = words(zh)
         en_words = words(fold_text(fact["text"]["en"]))
         py, py_alt, ini = _pinyin_text(zh)
         names, name_words = self._names_of(tuple(fact.get("entities") or ()))
         return {
             "zh": " ".join(zh_words),
-            "quote": " ".join(words(fold_text(fact["quote"]))),
+            "quote": " ".join(words(quote)),
             "en": " ".join(map(stem, en_words)),
             "names": names,
             "py": py,
             "py_alt": py_alt,
             "ini": ini,
             "chars": _chars(zh_words),
-        }, _latin_words(en_words) | name_words
+            "num": _num_column(fact),
+        }, _latin_words(en_words) | name_words | self._chinese_words(zh, quote)
