@@ -39,9 +39,9 @@ any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
 syntax_soup = st.lists(st.one_of(st.sampled_from(SYNTAX), any_text), max_size=8).map(" ".join)
 
 
-def _search_or_usage_error(store, query: str):
+def _search_or_usage_error(store, query: str, strict: bool = False):
     try:
-        hits = search(store, query, limit=None)
+        hits = search(store, query, limit=None, strict=strict)
     except UsageError:
         return None
     assert isinstance(hits, list)
@@ -65,6 +65,20 @@ def _search_or_usage_error(store, query: str):
 @example(query="ǚ")
 def test_searching_never_fails(shipped_store, query):
     _search_or_usage_error(shipped_store, query)
+
+
+@PROPERTY
+@given(query=st.one_of(any_text, syntax_soup, st.lists(st.sampled_from(
+    ["how", "many", "多少", "是什么", "三十二点五", "thirty", "two", "point", "1.06bn", "1,060", "per", "cent", "qin",
+     "hydr", "parkign", "外企", "第一", "亿", "the", "of", "民主村社区火锅店", "6", ".6亿"]), max_size=6).map(" ".join)))
+def test_searching_never_fails_with_every_word_required(shipped_store, query):
+    """The same, for --all, and for queries made of the parts that parsing
+    treats specially: question words, numbers in words, magnitudes,
+    prefixes, typos, concepts."""
+    hits = _search_or_usage_error(shipped_store, query, strict=True)
+    loose = _search_or_usage_error(shipped_store, query)
+    if hits is not None:
+        assert {h.fact["id"] for h in hits} <= {h.fact["id"] for h in loose}
 
 
 def _a_part_of_a_number(text: str, span: str) -> bool:

@@ -448,7 +448,7 @@ def _words(groups: list[list[Token]], folded: str, lexicon: Lexicon) -> list[_Wo
 
 def _split_unknown(chunks, run: str, lexicon: Lexicon):
     """Unknown runs of Chinese (no word of the book covers them) are split
-    where the book holds their parts (政务中心 → 政务 · 中心); a lone unknown
+    where the book holds their parts (政务中心 → 政务 · 中心); a lone
     character joins its neighbour when the book holds the two together
     (火锅 · 店 → 火锅店)."""
     from .segment import Chunk
@@ -485,15 +485,15 @@ def _split_unknown(chunks, run: str, lexicon: Lexicon):
                 at += 1
         if pending:
             out.append(Chunk(pending, chunk.start + len(text) - len(pending), "unknown"))
-    # A lone unknown character next to a word it belongs to.
+    # A lone character next to a word it belongs to in the book (店 of
+    # 火锅店: 店 alone is a word of the concept table, and so is 火锅).
     joined: list = []
     for chunk in out:
-        if (chunk.kind == "unknown" and len(chunk.text) == 1 and joined and joined[-1].kind in ("word", "unknown")
-                and holds(joined[-1].text + chunk.text)):
-            joined[-1] = Chunk(joined[-1].text + chunk.text, joined[-1].start, "word")
-        elif (joined and joined[-1].kind == "unknown" and len(joined[-1].text) == 1 and chunk.kind == "word"
-              and holds(joined[-1].text + chunk.text)):
-            joined[-1] = Chunk(joined[-1].text + chunk.text, joined[-1].start, "word")
+        previous = joined[-1] if joined else None
+        lone = chunk.kind in ("word", "unknown") and len(chunk.text) == 1
+        if (previous is not None and previous.kind in ("word", "unknown")
+                and (lone or len(previous.text) == 1) and holds(previous.text + chunk.text)):
+            joined[-1] = Chunk(previous.text + chunk.text, previous.start, "word")
         else:
             joined.append(chunk)
     return joined
