@@ -78,7 +78,7 @@ class Match(Record):
 
 
 class Hit(Record):
-    __slots__ = ("fact", "score", "parts", "matches", "columns", "unmatched")
+    __slots__ = ("fact", "score", "parts", "matches", "columns", "unmatched", "coverage")
 
     def __init__(self, fact: dict, score: float, parts: dict[str, float], matches: list[Match],
                  columns: dict[str, list[str]], unmatched: tuple[str, ...] = ()):
@@ -88,6 +88,7 @@ class Hit(Record):
         self.matches = matches
         self.columns = columns  # the fact's index tokens, in the columns the query reads
         self.unmatched = unmatched  # the query's words this fact does not match
+        self.coverage = 1.0  # how well it matches the query's words, 0–1 (see _rank)
 
     @property
     def complete(self) -> bool:
@@ -249,6 +250,14 @@ def find(store, text: str, limit: int | None = 20, strict: bool = False, **filte
     best = max(-rank for rank in ranked.values())
     hits = [_rank(query, facts[rowid], -rank / best if best > 0 else 0.0, columns[rowid], named, weights)
             for rowid, rank in ranked.items()]
+    # BM25 counts every form alike: a fact found only through weaker forms
+    # than the best one's (synonyms where another says the word typed) has
+    # its BM25 count for as much as they are worth.
+    best_coverage = max(hit.coverage for hit in hits)
+    for hit in hits:
+        if best_coverage > 0:
+            hit.parts["bm25"] *= min(1.0, hit.coverage / best_coverage)
+        hit.score = round(sum(hit.parts.values()), 4)
     hits.sort(key=lambda h: (not h.complete, -h.score, h.fact["id"]))
     return Found(hits[:limit] if limit else hits, query, store, filters, strict)
 
@@ -350,9 +359,7 @@ def _rank(query: Query, fact: dict, bm25: float, columns: dict[str, str], named:
     coverage = sum(weights.get(i, 1.0) * quality[i] for i in known) / total if total else 0.0
     optional = [i for i in range(len(query.pieces)) if i not in required]
 
-    # BM25 counts every form alike; it weighs as much as the forms matched
-    # are what the user meant (a fact full of synonyms is not the best).
-    parts = {"match": MATCH_WEIGHT * coverage, "bm25": BM25_WEIGHT * bm25 * min(1.0, coverage), "phrase": 0.0,
+    parts = {"match": MATCH_WEIGHT * coverage, "bm25": BM25_WEIGHT * bm25, "phrase": 0.0,
              "entity": 0.0, "early": early}
     if optional:
         parts["question"] = QUESTION_BOOST * max(quality[i] for i in optional)
@@ -375,8 +382,9 @@ def _rank(query: Query, fact: dict, bm25: float, columns: dict[str, str], named:
         says_it = (any(_contains(tokens["zh"], words, False) >= 0 for words in names)
                    or any(_contains(tokens["en"], tuple(stem(w) for w in words), False) >= 0 for words in names))
         parts["entity"] = ENTITY_BOOST if says_it else LINKED_BOOST
-    score = round(sum(parts.values()), 4)
-    return Hit(fact=fact, score=score, parts=parts, matches=matches, columns=tokens, unmatched=unmatched)
+    hit = Hit(fact=fact, score=0.0, parts=parts, matches=matches, columns=tokens, unmatched=unmatched)
+    hit.coverage = coverage
+    return hit
 
 
 def highlight_spans(hit: Hit, field: str) -> list[tuple[int, int]]:

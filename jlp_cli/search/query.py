@@ -44,7 +44,7 @@ from ..errors import UsageError
 from ..records import Record
 from .layout import FORM_COLUMNS, MATCH_COLUMNS
 from .normalize import Token, char_tokens, fold_text, is_han_char, stem, tokenize
-from .stopwords import STOP_EN, STOP_ZH
+from .stopwords import STOP_EN, STOP_PINYIN, STOP_ZH
 
 MAX_QUERY_CHARS = 500
 MAX_PIECES = 16
@@ -515,7 +515,7 @@ def _latin_words(token: Token, group: int, folded: str) -> list[_Word]:
             word = _Word(text, (text,), "number", token.start, token.end, group, number)
             word.fragment = token.start > 0 and folded[token.start - 1] == "."
             return [word]
-    return [_Word(text, (text,), "latin", token.start, token.end, group, stop=text in STOP_EN)]
+    return [_Word(text, (text,), "latin", token.start, token.end, group, stop=text in STOP_EN or text in STOP_PINYIN)]
 
 
 def _numbers(words: list[_Word]) -> list[_Word]:
@@ -616,7 +616,8 @@ def _number_forms(word: _Word) -> list[Form]:
     return list(dict.fromkeys(forms))
 
 
-def _latin_forms(word: _Word, folded_v: str, last: bool, lexicon: Lexicon, family_words: list[str]) -> list[Form]:
+def _latin_forms(word: _Word, folded_v: str, last: bool, lexicon: Lexicon, family_words: list[str],
+                 has_concept: bool) -> list[Form]:
     text = word.text
     forms: list[Form] = [Form("english", ENGLISH, (stem(text),)), Form("latin", LATIN, (text,))]
     pinyin = _pinyin_forms(folded_v[word.start:word.end], last) if text.isalnum() else []
@@ -625,7 +626,10 @@ def _latin_forms(word: _Word, folded_v: str, last: bool, lexicon: Lexicon, famil
         forms.append(Form("family", WORDS, (stem(other),), note=other))
     if last and text.isalpha() and len(text) >= 3:
         forms.append(Form("prefix", WORDS, (text,), True, note=f"{text}…"))
-    if text.isascii() and text.isalpha() and len(text) >= 4 and not word.stop:
+    # A typo only of a word the book knows in no way: not as it is, nor its
+    # family, nor a concept of it (companies is no typo of anything).
+    if text.isascii() and text.isalpha() and len(text) >= 4 and not word.stop and not has_concept \
+            and not family_words:
         own = forms[:2] + [f for f in pinyin if f.kind == "pinyin"]
         if not lexicon.known({text}) and not any(lexicon.found(f) for f in own):
             forms.extend(_typo_forms(text, lexicon))
@@ -634,11 +638,12 @@ def _latin_forms(word: _Word, folded_v: str, last: bool, lexicon: Lexicon, famil
     return list(dict.fromkeys(forms))
 
 
-def _word_forms(word: _Word, folded_v: str, last: bool, lexicon: Lexicon, family_words: list[str]) -> list[Form]:
+def _word_forms(word: _Word, folded_v: str, last: bool, lexicon: Lexicon, family_words: list[str],
+                has_concept: bool) -> list[Form]:
     if word.kind in ("number", "ordinal"):
         return _number_forms(word)
     if word.kind == "latin":
-        return _latin_forms(word, folded_v, last, lexicon, family_words)
+        return _latin_forms(word, folded_v, last, lexicon, family_words, has_concept)
     return [Form("chinese", CHINESE, word.tokens)]
 
 
@@ -700,7 +705,8 @@ def parse(raw: str, lexicon: Lexicon | None = None) -> Query:
     last_word = max(range(len(words)), key=lambda i: words[i].end)
     for i, word in enumerate(words):
         if i in content:
-            forms = _word_forms(word, folded_v, typing and i == last_word, lexicon, family_of.get(i, []))
+            forms = _word_forms(word, folded_v, typing and i == last_word, lexicon, family_of.get(i, []),
+                                (i, i) in concepts)
             forms += _concept_forms(concepts.get((i, i), []))
             owner[i] = len(pieces)
             pieces.append(Piece(word.text, list(dict.fromkeys(forms))))
@@ -778,7 +784,21 @@ def _typed_together(words: list[_Word], owner: dict[int, int], folded: str) -> l
         spans.append((Form("chinese", CHINESE, tokens), covered))
         if not all(len(t) == 1 and is_han_char(t) for t in tokens):
             spans.append((Form("partial", CHARS, tuple(c.text for c in char_tokens(folded[start:end]))), covered))
+            # A small number in digits among characters, as Chinese writes it
+            # there: 1季度 is 一季度, 6个区 六个区.
+            numeral = tuple(t for i in members for t in _as_numeral(words[i]))
+            if numeral != tokens:
+                spans.append((Form("numeral", CHINESE, numeral), covered))
     return spans
+
+
+def _as_numeral(word: _Word) -> tuple[str, ...]:
+    from .numbers import zh_numeral
+
+    whole = word.number.integer if word.kind == "number" and word.tokens[0][:1].isdigit() else None
+    if whole is None or word.number.magnitude or not 0 <= whole < 100:
+        return word.tokens
+    return tuple(zh_numeral(whole))
 
 
 def _spaced_pinyin(words: list[_Word], owner: dict[int, int], folded_v: str,

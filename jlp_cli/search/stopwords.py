@@ -42,7 +42,15 @@ STOP_ZH = frozenset("""
 有哪些 都有 都有哪些 包括哪些 了吗 的吗 呢吗
 """.split())
 
-STOPWORDS = STOP_EN | STOP_ZH
+#: The Chinese question words typed as pinyin (a student asks xibu qinggu
+#: zai nali). Syllables that are also common words of a text (shi: 是 but
+#: also 市; yu: 与 but also 渝) are left out.
+STOP_PINYIN = frozenset("""
+shenme shime duoshao nali naer nage naxie zenme zenyang zenmeyang ruhe shifou weishenme shenmeshihou
+jige diji youmeiyou shibushi shishenme zainali zaina nayinian nanian ma ne le de zai
+""".split())
+
+STOPWORDS = STOP_EN | STOP_ZH | STOP_PINYIN
 #: The longest Chinese stop word, for segmentation.
 LONGEST_ZH = max(map(len, STOP_ZH))
 
