@@ -110,16 +110,12 @@ class Hit(Record):
 def _whole_name(names: list[str], needle: tuple[str, ...], prefix: bool) -> bool:
     """Whether ``needle`` is one whole part of the names column (a name,
     from separator to separator) somewhere."""
-    start = 0
     size = len(needle)
-    while start < len(names):
-        position = _contains(names[start:], needle, prefix)
-        if position < 0:
-            return False
-        at = start + position
-        if (at == 0 or names[at - 1] == SEPARATOR) and (at + size == len(names) or names[at + size] == SEPARATOR):
+    start = 0
+    for end in [i for i, token in enumerate(names) if token == SEPARATOR] + [len(names)]:
+        if end - start == size and _contains(names[start:end], needle, prefix) == 0:
             return True
-        start = at + 1
+        start = end + 1
     return False
 
 
@@ -236,7 +232,11 @@ def find(store, text: str, limit: int | None = 20, strict: bool = False, **filte
     several = len(query.required) > 1
     ranked: dict[int, float] = {}
     if strict or not several or candidates is not None:
-        ranked.update(store.ranked(query.fts(strict=True), candidates, **filters))
+        typed = _as_typed(query) if candidates is not None else None
+        found = store.ranked(typed, candidates, **filters) if typed else []
+        if len(found) < (candidates or 1):
+            found = store.ranked(query.fts(strict=True), candidates, **filters)
+        ranked.update(found)
     if several and not strict and (candidates is None or len(ranked) < limit):
         # Facts that match some of the words, ranked by the same BM25.
         ranked.update(store.ranked(_loose(query), candidates, **filters))
@@ -260,6 +260,27 @@ def find(store, text: str, limit: int | None = 20, strict: bool = False, **filte
         hit.score = round(sum(hit.parts.values()), 4)
     hits.sort(key=lambda h: (not h.complete, -h.score, h.fact["id"]))
     return Found(hits[:limit] if limit else hits, query, store, filters, strict)
+
+
+#: Forms that find what the word typed does not: a synonym, a typo, a prefix,
+#: a word of its family, a number written another way.
+OTHER_WAYS = frozenset({"synonym", "question", "mark", "typo", "family", "prefix", "numeral"})
+
+
+def _as_typed(query: Query) -> str | None:
+    """For a page of results of a one-word query, the FTS5 expression of
+    the word as typed, without its other ways (synonyms, a prefix, …): when
+    it fills the candidates by itself, the other ways would only find facts
+    ranked below these, and each costs a big book a scan of its index.
+    (Ranking still sees them in the candidates.) None when there is nothing
+    to leave out."""
+    if len(query.required) != 1:
+        return None
+    forms = query.forms_of(query.required[0])
+    own = [form for form in forms if form.kind not in OTHER_WAYS]
+    if not own or len(own) == len(forms):
+        return None
+    return " OR ".join(form.fts() for form in dict.fromkeys(own))
 
 
 def _weights(store, query: Query, filters: dict) -> dict[int, float]:
@@ -315,12 +336,13 @@ def _rank(query: Query, fact: dict, bm25: float, columns: dict[str, str], named:
     tokens = {name: value.split() for name, value in columns.items()}
     matches: list[Match] = []
     early = 0.0
-    seen: dict[Form, float] = {}
+    seen: dict[int, float] = {}  # by id(): a span's form is one object for every piece it covers
 
     def match(form: Form, piece: str) -> float:
         nonlocal early
-        if form in seen:
-            return seen[form]
+        known = seen.get(id(form))
+        if known is not None:
+            return known
         best = 0.0
         for column in form.columns:
             position = _contains(tokens[column], form.tokens, form.prefix)
@@ -334,7 +356,7 @@ def _rank(query: Query, fact: dict, bm25: float, columns: dict[str, str], named:
             best = max(best, found.quality)
             if column in POSITIONAL and tokens[column]:
                 early = max(early, EARLY_BOOST * (1 - position / len(tokens[column])))
-        seen[form] = best
+        seen[id(form)] = best
         return best
 
     # Each piece is as good as its best form (its own or a span's).
@@ -374,7 +396,7 @@ def _rank(query: Query, fact: dict, bm25: float, columns: dict[str, str], named:
                 break
         else:
             # Pinyin typed with spaces found as one word (qing neng → 氢能).
-            if any(form.kind == "pinyin" and seen.get(form, 0.0) >= QUALITY["py"] for form in query.whole):
+            if any(form.kind == "pinyin" and seen.get(id(form), 0.0) >= QUALITY["py"] for form in query.whole):
                 parts["phrase"] = PHRASE_BOOST
     linked = [entity_id for entity_id in named if entity_id in fact["entities"]]
     if linked:

@@ -157,10 +157,11 @@ def _runs(folded: str):
                 yield run[start:start + LONGEST_RUN]
 
 
-def _pinyin_text(folded: str) -> tuple[str, str, str]:
-    """``pinyin_columns`` as column text."""
+def _pinyin_text(folded: str, runs: list[str] | None = None) -> tuple[str, str, str]:
+    """``pinyin_columns`` as column text (``runs``: those of ``folded``, if
+    the caller has them)."""
     # Runs of Chinese characters are read as phrases (重庆 → chong qing).
-    columns = [_run_columns(run) for run in _runs(folded)]
+    columns = [_run_columns(run) for run in (_runs(folded) if runs is None else runs)]
     return (" ".join(c[0] for c in columns), " ".join(c[1] for c in columns),
             " ".join(c[2] for c in columns))
 
@@ -304,15 +305,16 @@ class Indexer:
             )
         return found
 
-    def _chinese_words(self, *texts: str) -> set[str]:
-        """The dictionary words of the runs of ``texts`` not read before."""
+    def _chinese_words(self, runs: list[str]) -> set[str]:
+        """The dictionary words of the runs not read before. (The text's
+        runs only: the quote is the article's sentence, whose words other
+        facts' texts say.)"""
         found: set[str] = set()
         seen = self._runs_seen
-        for text in texts:
-            for run in _runs(text):
-                if run not in seen:
-                    seen.add(run)
-                    found |= _run_words(run)
+        for run in runs:
+            if run not in seen:
+                seen.add(run)
+                found |= _run_words(run)
         return found
 
     def row(self, fact: dict) -> tuple[dict[str, str], set[str]]:
@@ -323,7 +325,8 @@ class Indexer:
         quote = fold_text(fact["quote"])
         zh_words = words(zh)
         en_words = words(fold_text(fact["text"]["en"]))
-        py, py_alt, ini = _pinyin_text(zh)
+        runs = list(_runs(zh))
+        py, py_alt, ini = _pinyin_text(zh, runs)
         names, name_words = self._names_of(tuple(fact.get("entities") or ()))
         return {
             "zh": " ".join(zh_words),
@@ -335,4 +338,4 @@ class Indexer:
             "ini": ini,
             "chars": _chars(zh_words),
             "num": _num_column(fact),
-        }, _latin_words(en_words) | name_words | self._chinese_words(zh, quote)
+        }, _latin_words(en_words) | name_words | self._chinese_words(runs)

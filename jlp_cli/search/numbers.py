@@ -102,8 +102,14 @@ def canonical(value) -> str:
     (32.50 → 32.5, 1.06e9 → 1060000000, 3.0 → 3)."""
     if isinstance(value, Decimal):
         return str(value)
-    number = Decimal.of(repr(value) if isinstance(value, float) else str(value))
-    return str(number) if number is not None else str(value)
+    if isinstance(value, int):
+        return str(value)
+    text = repr(value) if isinstance(value, float) else str(value)
+    if "e" not in text and "E" not in text and "." in text:
+        text = text.rstrip("0").rstrip(".")  # most figures: 10.6, 3.0
+        return text if text not in ("", "-", "-0") else "0"
+    number = Decimal.of(text)
+    return str(number) if number is not None else text
 
 
 def decimal(text: str) -> Decimal | None:

@@ -329,20 +329,8 @@ def family(word: str, other: str) -> bool:
     return False
 
 
-def edits(word: str) -> set[str]:
-    """Words one edit from ``word``: a letter dropped, swapped with the
-    next, changed, or added."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    out = {a + b[1:] for a, b in splits if b}
-    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    out |= {a + c + b[1:] for a, b in splits if b for c in letters}
-    out |= {a + c + b for a, b in splits for c in letters}
-    out.discard(word)
-    return out
-
-
 def swaps(word: str) -> set[str]:
+    """``word`` with two neighbouring letters swapped, every way."""
     return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)} - {word}
 
 

@@ -50,10 +50,3 @@ shenme shime duoshao nali naer nage naxie zenme zenyang zenmeyang ruhe shifou we
 jige diji youmeiyou shibushi shishenme zainali zaina nayinian nanian ma ne le de zai
 """.split())
 
-STOPWORDS = STOP_EN | STOP_ZH | STOP_PINYIN
-#: The longest Chinese stop word, for segmentation.
-LONGEST_ZH = max(map(len, STOP_ZH))
-
-
-def is_stop(word: str) -> bool:
-    return word in STOPWORDS
