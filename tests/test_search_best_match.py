@@ -99,8 +99,17 @@ def test_numbers_written_any_way_meet(shipped_store):
         assert search(shipped_store, query, limit=1)[0].fact["id"] == "hydrogen-revenue-2023", query
     for query in ("10.6亿", "十点六亿", "1.06 billion", "1.06bn", "1060000000", "1,060,000,000"):
         assert search(shipped_store, query, limit=1)[0].fact["id"] == "hydrogen-revenue-2023", query
-    for query in ("3 km2", "三平方公里", "three square km", "3 square kilometres"):
+    for query in ("3 km2", "三平方公里", "three square km", "3 square kilometres", "3km²", "3 sq. km"):
         assert search(shipped_store, query, limit=1)[0].fact["id"] == "western-hydrogen-valley-site", query
+    for query in ("RMB1.06 billion", "1.06 bln", "32.5pct"):
+        assert search(shipped_store, query, limit=1)[0].fact["id"] == "hydrogen-revenue-2023", query
+
+
+def test_ordinals_are_ranks(shipped_store):
+    """第一, 1st and No. 1 are the first: the rank a figure gives, not the 1
+    of 1+8."""
+    for query in ("第一", "1st", "No.1", "No. 1", "ranked 1st"):
+        assert search(shipped_store, query, limit=1)[0].fact["id"] == "foreign-investment-growth-rank-2024q1", query
 
 
 def test_a_number_alone_is_a_whole_number(shipped_store):

@@ -197,6 +197,20 @@ def test_mixed_script_is_a_phrase_of_its_own():
     assert forms(query, "partial") == [("6", "亿")]
 
 
+@pytest.mark.parametrize("query, pieces", [
+    ("3km2", ["3", "km2"]),  # a unit written right after the number
+    ("1.06bn", ["1.06bn"]),  # a magnitude: one number
+    ("rmb1.06", ["rmb", "1.06"]),
+    ("1,060,000,000 yuan", ["1060000000", "yuan"]),  # thousands separators
+    ("thirty-two point five", ["thirty two point five"]),  # number words: one number
+    ("No. 1", ["no 1"]),  # an ordinal
+    ("1st", ["1st"]),
+    ("5g", ["5g"]), ("q1", ["q1"]), ("1950s", ["1950s"]),  # no number with a unit
+])
+def test_numbers_and_what_is_written_around_them(query, pieces):
+    assert [p.text for p in parse(query).pieces] == pieces
+
+
 def test_full_width_digits_are_folded():
     assert forms(parse("２０２４"), "number")[0] == ("2024",)
 

@@ -30,8 +30,8 @@ EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "s
            "ninety": 90}
 EN_SCALES = {"hundred": 100, "thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9, "trillion": 10 ** 12}
 #: Magnitudes written after a number ("1.06 billion", "1.06bn", "3m").
-EN_MAGNITUDES = {"thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9,
-                 "trillion": 12}  # powers of ten
+EN_MAGNITUDES = {"thousand": 3, "k": 3, "million": 6, "mn": 6, "mln": 6, "m": 6, "billion": 9, "bn": 9,
+                 "bln": 9, "trillion": 12}  # powers of ten
 EN_NUMBER_WORDS = frozenset(EN_ONES) | frozenset(EN_TENS) | frozenset(EN_SCALES) | {"point"}
 EN_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh",
                8: "eighth", 9: "ninth", 10: "tenth"}
@@ -286,16 +286,47 @@ def parse_en(words: list[str]) -> Number | None:
     return Number(value, "", 0, " ".join(words))
 
 
+#: Units written right after a number (3km2, 32.5pct, 1.06bln).
+EN_UNITS = frozenset({"km2", "km", "sqkm", "pct", "percent", "yuan", "rmb", "cny"})
+#: Ordinal endings: 1st, 2nd, 3rd, 4th.
+ORDINAL_ENDINGS = {1: "st", 2: "nd", 3: "rd"}
+#: Written right before a number: a currency (rmb1.06) or "number" (no1).
+EN_BEFORE = frozenset({"rmb", "cny", "no", "nr"})
+
+
 def split_magnitude(token: str) -> tuple[str, str] | None:
-    """'1.06bn' → ('1.06', 'bn'); '3m' → ('3', 'm'); None for tokens that
-    are not a number with a magnitude (5g, km2, 2024q1)."""
-    at = len(token)
-    while at and token[at - 1].isalpha():
-        at -= 1
+    """A number and what is written right after it: '1.06bn' → ('1.06',
+    'bn'); '3km2' → ('3', 'km2'); '1st' → ('1', 'st'). None for tokens that
+    are no such thing (5g, 2024q1, 1950s, 3d)."""
+    at = 0
+    while at < len(token) and (token[at].isdigit() or token[at] == "."):
+        at += 1
     digits, suffix = token[:at], token[at:]
-    if not digits or not suffix or suffix not in EN_MAGNITUDES or decimal(digits) is None:
+    if not digits or not suffix or decimal(digits) is None:
         return None
-    return digits, suffix
+    if suffix in EN_MAGNITUDES or suffix in EN_UNITS:
+        return digits, suffix
+    if digits.isdigit() and suffix == ordinal_ending(int(digits)):
+        return digits, suffix
+    return None
+
+
+def ordinal_ending(whole: int) -> str:
+    if 10 <= whole % 100 <= 20:
+        return "th"
+    return ORDINAL_ENDINGS.get(whole % 10, "th")
+
+
+def split_before(token: str) -> tuple[str, str] | None:
+    """'rmb1.06' → ('rmb', '1.06'); 'no1' → ('no', '1'); None otherwise
+    (q1 is a quarter, 5g a generation)."""
+    at = 0
+    while at < len(token) and token[at].isalpha():
+        at += 1
+    letters, digits = token[:at], token[at:]
+    if letters in EN_BEFORE and digits and decimal(digits) is not None and digits[0].isdigit():
+        return letters, digits
+    return None
 
 
 def with_magnitude(digits: str, magnitude: str) -> Number | None:

@@ -488,21 +488,31 @@ def _split_unknown(chunks, run: str, lexicon: Lexicon):
 
 
 def _latin_words(token: Token, group: int, folded: str) -> list[_Word]:
-    from .numbers import plain, split_magnitude
+    from .numbers import EN_MAGNITUDES, plain, split_before, split_magnitude
 
     text = token.text
     if text[:1].isdigit():
         split = split_magnitude(text)
-        if split:  # 1.06bn
-            digits, magnitude = split
+        if split and split[1] not in EN_MAGNITUDES and split[1] not in ("km2", "km", "sqkm", "pct", "percent",
+                                                                         "yuan", "rmb", "cny"):
+            digits = split[0]  # 1st: an ordinal
+            return [_Word(text, (digits,), "ordinal", token.start, token.end, group, plain(digits))]
+        if split:  # 1.06bn, 3km2
+            digits, after = split
             middle = token.start + len(digits)
             return [_Word(digits, (digits,), "number", token.start, middle, group, plain(digits)),
-                    _Word(magnitude, (magnitude,), "latin", middle, token.end, group)]
+                    _Word(after, (after,), "latin", middle, token.end, group)]
         number = plain(text)
         if number is not None:
             word = _Word(text, (text,), "number", token.start, token.end, group, number)
             word.fragment = token.start > 0 and folded[token.start - 1] == "."
             return [word]
+    before = split_before(text)
+    if before:  # rmb1.06, no1
+        letters, digits = before
+        middle = token.start + len(letters)
+        return [_Word(letters, (letters,), "latin", token.start, middle, group, stop=letters in STOP_EN),
+                _Word(digits, (digits,), "number", middle, token.end, group, plain(digits))]
     return [_Word(text, (text,), "latin", token.start, token.end, group, stop=text in STOP_EN or text in STOP_PINYIN)]
 
 
@@ -529,6 +539,13 @@ def _numbers(words: list[_Word]) -> list[_Word]:
                 out.append(merged)
                 i = j
                 continue
+        if (word.kind == "latin" and word.text in ("no", "nr") and i + 1 < len(words)
+                and words[i + 1].kind == "number" and words[i + 1].tokens[0].isdigit()):
+            after = words[i + 1]  # No. 1: the first
+            out.append(_Word(f"{word.text} {after.text}", after.tokens, "ordinal", word.start, after.end,
+                             word.group, after.number))
+            i += 2
+            continue
         if word.kind == "number" and word.number is not None and i + 1 < len(words):
             after = words[i + 1]
             magnitude = ""
@@ -572,12 +589,29 @@ def _concept_forms(found: list[tuple[str, str, str, bool]]) -> list[Form]:
     return forms
 
 
+def _ordinal_forms(word: _Word) -> list[Form]:
+    """第一, 1st, No. 1: the first, as the text says it in either language,
+    and the rank a figure gives."""
+    from .numbers import EN_ORDINALS, zh_numeral
+
+    whole = word.number.integer
+    forms: list[Form] = []
+    if is_han_char(word.text[0]):
+        forms.append(Form("chinese", CHINESE, tuple(word.text)))
+    if whole is not None and 0 < whole < 100:
+        forms.append(Form("numeral", CHINESE, ("第", *zh_numeral(whole)), note="第" + zh_numeral(whole)))
+        if whole in EN_ORDINALS:
+            forms.append(Form("numeral", WORDS, (EN_ORDINALS[whole],), note=EN_ORDINALS[whole]))
+    forms.append(Form("number", NUMBER, (str(word.number.base), "rank")))
+    return list(dict.fromkeys(forms))
+
+
 def _number_forms(word: _Word) -> list[Form]:
     number = word.number
     forms: list[Form] = []
     if word.kind == "ordinal":
-        forms.append(Form("chinese", CHINESE, word.tokens))
-    elif word.tokens and not word.tokens[0][:1].isdigit():
+        return _ordinal_forms(word)
+    if word.tokens and not word.tokens[0][:1].isdigit():
         if all(len(t) == 1 and is_han_char(t) for t in word.tokens):
             forms.append(Form("chinese", CHINESE, word.tokens))  # 三 of 三国三园 is no number
         else:
@@ -590,15 +624,9 @@ def _number_forms(word: _Word) -> list[Form]:
     forms.append(Form("number", NUMBER, (str(number.base),)))
     zh_words, en_words = number.word_forms()
     for numeral in zh_words:
-        if word.kind != "ordinal":
-            forms.append(Form("numeral", CHINESE, tuple(numeral), note=numeral))
+        forms.append(Form("numeral", CHINESE, tuple(numeral), note=numeral))
     for tokens in en_words:
         forms.append(Form("numeral", WORDS, tuple(stem(t) for t in tokens), note=" ".join(tokens)))
-    if word.kind == "ordinal":
-        from .numbers import EN_ORDINALS
-
-        if number.integer in EN_ORDINALS:
-            forms.append(Form("numeral", WORDS, (EN_ORDINALS[number.integer],), note=EN_ORDINALS[number.integer]))
     if word.fragment:
         forms.append(Form("partial", CHARS, tuple(c.text for c in char_tokens(word.text))))
     return list(dict.fromkeys(forms))
