@@ -694,54 +694,14 @@ def parse(raw: str, lexicon: Lexicon | None = None) -> Query:
     words = _words(groups, folded, lexicon)
     concepts = _concepts(words, lexicon)
     typing = not text[-1:].isspace()  # the last word may be half typed
-
-    # Which words are pieces: not the stop words, unless a concept of theirs
-    # asks something (how big, 多少) or nothing else is left.
-    pieces: list[Piece] = []
-    owner: dict[int, int] = {}  # word index → piece index
-    spans: list[tuple[Form, tuple[int, ...]]] = []  # forms over several words, by word index
-    # A run of words that is a question (how big, how many) is one optional
-    # piece; so is a run of stop words that is a concept (per cent).
-    question_runs = []
-    taken: set[int] = set()
-    for (first, last), found in sorted(concepts.items(), key=lambda item: item[0][0] - item[0][1]):
-        run = range(first, last + 1)
-        asks = all(row[3] for row in found)
-        if last > first and (asks or all(words[i].stop for i in run)) and not taken.intersection(run):
-            question_runs.append((first, last, found))
-            taken.update(run)
-    covered_by_question = taken
-    content = [i for i, w in enumerate(words) if not w.stop and i not in taken]
-    if not content and not covered_by_question and not any(words[i].stop and (i, i) in concepts
-                                                            for i in range(len(words))):
-        content = list(range(len(words)))  # only stop words: search for them as typed
-        for word in words:
-            word.stop = False
-    family_of = _families(words, content, lexicon)
-    last_word = max(range(len(words)), key=lambda i: words[i].end)
-    for i, word in enumerate(words):
-        if i in content:
-            forms = _word_forms(word, folded_v, typing and i == last_word, lexicon, family_of.get(i, []),
-                                (i, i) in concepts)
-            forms += _concept_forms(concepts.get((i, i), []))
-            owner[i] = len(pieces)
-            pieces.append(Piece(word.text, list(dict.fromkeys(forms))))
-        elif i not in covered_by_question and (i, i) in concepts:
-            found = concepts[i, i]
-            owner[i] = len(pieces)
-            pieces.append(Piece(word.text, _concept_forms(found), optional=all(row[3] for row in found)))
-    for first, last, found in question_runs:
-        for i in range(first, last + 1):
-            owner[i] = len(pieces)
-        pieces.append(Piece(" ".join(w.text for w in words[first:last + 1]), _concept_forms(found),
-                            optional=all(row[3] for row in found)))
-    if pieces and all(p.optional for p in pieces):
-        for piece in pieces:
-            piece.optional = False
-    # Concepts of several words stand for the pieces they cover.
+    questions = _questions(words, concepts)
+    pieces, owner = _pieces(words, concepts, questions, folded_v, typing, lexicon)
+    # Forms that stand for several pieces: concepts of several words, a run
+    # of Chinese typed together, pinyin typed with spaces.
+    spans: list[tuple[Form, tuple[int, ...]]] = []
     for (first, last), found in concepts.items():
         covered = tuple(sorted({owner[i] for i in range(first, last + 1) if i in owner}))
-        if last > first and covered and (first, last, found) not in question_runs:
+        if last > first and covered and (first, last) not in questions:
             spans += [(form, covered) for form in _concept_forms(found)]
     spans += _typed_together(words, owner, folded)
     spans += _spaced_pinyin(words, owner, folded_v, typing)
@@ -750,7 +710,63 @@ def parse(raw: str, lexicon: Lexicon | None = None) -> Query:
     return Query(raw=text, folded=folded, pieces=pieces, spans=merged, phrases=phrases, runs=runs)
 
 
-def _concepts(words: list[_Word], lexicon: Lexicon) -> dict[tuple[int, int], list[tuple[str, str, str, bool]]]:
+Concepts = dict[tuple[int, int], list[tuple[str, str, str, bool]]]
+
+
+def _questions(words: list[_Word], concepts: Concepts) -> dict[tuple[int, int], list]:
+    """Runs of words that are one question (how big, how many) or one
+    concept made of stop words (per cent), longest first, not overlapping:
+    each becomes one piece."""
+    questions: dict[tuple[int, int], list] = {}
+    taken: set[int] = set()
+    for (first, last), found in sorted(concepts.items(), key=lambda item: item[0][0] - item[0][1]):
+        run = range(first, last + 1)
+        asks = all(row[3] for row in found)
+        if last > first and (asks or all(words[i].stop for i in run)) and not taken.intersection(run):
+            questions[first, last] = found
+            taken.update(run)
+    return questions
+
+
+def _pieces(words: list[_Word], concepts: Concepts, questions: dict, folded_v: str, typing: bool,
+            lexicon: Lexicon) -> tuple[list[Piece], dict[int, int]]:
+    """The pieces of the query and, for each word in one, its piece. Stop
+    words are none, unless a concept of theirs asks something (多少, when)
+    or nothing else is left; a question is an optional piece, unless it is
+    all the query asks."""
+    in_questions = {i for first, last in questions for i in range(first, last + 1)}
+    content = [i for i, word in enumerate(words) if not word.stop and i not in in_questions]
+    if not content and not in_questions and not any(word.stop and (i, i) in concepts
+                                                    for i, word in enumerate(words)):
+        content = list(range(len(words)))  # only stop words: search for them as typed
+        for word in words:
+            word.stop = False
+    family_of = _families(words, content, lexicon)
+    last_word = max(range(len(words)), key=lambda i: words[i].end)
+    pieces: list[Piece] = []
+    owner: dict[int, int] = {}
+    for i, word in enumerate(words):
+        found = concepts.get((i, i), [])
+        if i in content:
+            forms = _word_forms(word, folded_v, typing and i == last_word, lexicon, family_of.get(i, []),
+                                bool(found))
+            owner[i] = len(pieces)
+            pieces.append(Piece(word.text, list(dict.fromkeys(forms + _concept_forms(found)))))
+        elif i not in in_questions and found:
+            owner[i] = len(pieces)
+            pieces.append(Piece(word.text, _concept_forms(found), optional=all(row[3] for row in found)))
+    for (first, last), found in questions.items():
+        for i in range(first, last + 1):
+            owner[i] = len(pieces)
+        pieces.append(Piece(" ".join(w.text for w in words[first:last + 1]), _concept_forms(found),
+                            optional=all(row[3] for row in found)))
+    if pieces and all(piece.optional for piece in pieces):
+        for piece in pieces:
+            piece.optional = False
+    return pieces, owner
+
+
+def _concepts(words: list[_Word], lexicon: Lexicon) -> Concepts:
     """The concepts of each word and of each run of up to four Latin words
     (internet of things, how many), by (first, last) word index."""
     keys: dict[tuple[int, int], str] = {}

@@ -39,7 +39,7 @@ STOP_ZH = frozenset("""
 多少 是多少 有多少 几 几个 第几 排第几 多大 有多大 多高 多长 多久
 是否 是不是 有没有 有何 何时 什么时候 哪时 谁 是谁
 请问 请 一下 里 介绍 介绍一下 关于 情况 进展 相关 内容 信息 详情 具体 有关
-有哪些 都有 都有哪些 包括哪些 了吗 的吗 呢吗
+有哪些 都有 都有哪些 包括哪些 了吗 的吗 呢吗 多不多 好不好 怎么回事
 """.split())
 
 #: The Chinese question words typed as pinyin (a student asks xibu qinggu
