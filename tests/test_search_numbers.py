@@ -111,3 +111,9 @@ def test_period_tokens():
     assert period_tokens("2024-Q1") == ["2024", "q1"]
     assert period_tokens("1950s/1990s") == ["1950s", "1990s"]
     assert period_tokens(None) == []
+
+
+def test_segmentation_knows_the_same_numerals():
+    from jlp_cli.search import numbers, segment
+
+    assert segment.ZH_NUMERALS == numbers.ZH_NUMERALS

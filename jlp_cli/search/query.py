@@ -519,6 +519,8 @@ def _latin_words(token: Token, group: int, folded: str) -> list[_Word]:
 def _numbers(words: list[_Word]) -> list[_Word]:
     """Numbers written in words, and numbers with a magnitude after them,
     become one number each: thirty-two point five, 1.06 billion, 10.6亿."""
+    if all(word.kind in ("han", "unknown") for word in words):
+        return words  # Chinese numerals are numbers already (segment): no need to load ``numbers``
     from .numbers import EN_MAGNITUDES, EN_NUMBER_WORDS, ZH_MAGNITUDES, parse_en, with_magnitude
 
     out: list[_Word] = []

@@ -18,8 +18,10 @@ Pure: ``known`` is a set the caller filled (one query for every substring).
 
 from __future__ import annotations
 
-from .numbers import ZH_NUMERALS, parse_zh
 from .stopwords import STOP_ZH
+
+#: Chinese numerals (``numbers`` reads them; imported only when a query has one).
+ZH_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿点")
 
 #: The longest word looked up: longer runs are made of several.
 LONGEST = 12
@@ -80,10 +82,14 @@ def _chunk(part: str, start: int, known) -> Chunk | None:
     if part in known and (len(part) > 1 or not _numeral(part)):
         return Chunk(part, start, "word")
     if _numeral(part):
+        from .numbers import parse_zh
+
         number = parse_zh(part)
         if number is not None:
             return Chunk(part, start, "number", number)
     if len(part) > 1 and part[0] == "第" and _numeral(part[1:]):
+        from .numbers import parse_zh
+
         number = parse_zh(part[1:])  # an ordinal: 第一, 第三十二
         if number is not None and number.magnitude == "":
             return Chunk(part, start, "ordinal", number)
