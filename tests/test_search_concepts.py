@@ -119,3 +119,15 @@ def test_a_question_phrase_ranks_but_never_decides(shipped_store):
 def test_a_question_alone_still_answers(shipped_store):
     assert search(shipped_store, "多少", limit=5)
     assert search(shipped_store, "how many", limit=5)
+
+
+@pytest.mark.parametrize("query, fact", [
+    ("popular", "caption-hot-rolled-aluminium-coil"),  # not the hot of hot-rolled
+    ("rank", "old-place-new-life"),  # not the place of old place
+    ("finance", "yangtze-riverside-greenery"),  # not the banks of the Yangtze
+    ("factory", "chongqing-strategic-fulcrum-and-hub"),  # not the district's work
+    ("engine", "qingling-digital-welding-workshop"),  # not Qingling Motors
+    ("produce", "better-lives-for-the-people"),  # not make people's lives better
+])
+def test_no_concept_finds_a_word_of_another_meaning(shipped_store, query, fact):
+    assert fact not in {hit.fact["id"] for hit in search(shipped_store, query, limit=None)}
