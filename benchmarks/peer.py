@@ -70,6 +70,7 @@ class Peer:
         self.facts = data["facts"]
         documents = [self.tokens(self._document(fact, entities), query=False) for fact in self.facts]
         self.vocabulary = frozenset(token for doc in documents for token in doc)
+        self._words = [frozenset(doc) for doc in documents]
         self._latin_words = sorted(w for w in self.vocabulary if LATIN_WORD.match(w))
         self._bm25 = BM25Okapi(documents)
 
@@ -123,8 +124,9 @@ class Peer:
         best = process.extractOne(token, self._latin_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return best[0] if best else token
 
-    def search(self, query: str, section=None, kind=None, entity=None, tag=None) -> list[str]:
-        """Ids of the facts that match any word of ``query``, best first."""
+    def search(self, query: str, section=None, kind=None, entity=None, tag=None, strict=False) -> list[str]:
+        """Ids of the facts that match any word of ``query`` (``strict``:
+        every word), best first."""
         words = [self._correct(token) for token in self.tokens(query, query=True)]
         if not words:
             return []
@@ -138,6 +140,8 @@ class Peer:
             if section and fact["section"] != section or kind and fact["kind"] != kind:
                 continue
             if entity and entity not in fact.get("entities", []) or tag and tag not in fact.get("tags", []):
+                continue
+            if strict and not all(word in self._words[i] for word in words):
                 continue
             out.append(fact["id"])
         return out

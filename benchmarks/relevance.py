@@ -7,7 +7,8 @@ Both engines answer every case of
 
 * the realistic suite, tests/search_suite/realistic.yaml (questions, run-together
   Chinese, paraphrases, pinyin, numbers in words, typos; written from the
-  user's side), and
+  user's side), and its fresh set, tests/search_suite/fresh.yaml (written
+  after the engine, as a held-out check), and
 * the keyword suite, ``CASES`` of tests/test_search_relevance.py,
 
 and tests/search_suite/harness.py scores them alike: a hit is a case met by the
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         from jlp_cli.search.engine import search
         from jlp_cli.search.layout import SEARCH_INDEX
         from jlp_cli.store.cache import StoreOptions, open_store
-        from tests.search_suite.harness import load_realistic, score
+        from tests.search_suite.harness import FRESH, load_realistic, score
         from tests.test_search_relevance import CASES as KEYWORD_CASES
 
         store = open_store(BOOK, StoreOptions(SEARCH_INDEX, cache_dir=Path(cache)))
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         peer = Peer(BOOK)
         peer_build = time.perf_counter() - started
 
-        suites = {"realistic": load_realistic(), "keyword": KEYWORD_CASES}
+        suites = {"realistic": load_realistic(), "fresh": load_realistic(FRESH), "keyword": KEYWORD_CASES}
         engines = {"jlp": (jlp, (UsageError,)), "peer": (peer.search, ())}
         results = {(suite, engine): score(run, cases, errors=errors)
                    for suite, cases in suites.items() for engine, (run, errors) in engines.items()}

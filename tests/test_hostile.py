@@ -112,16 +112,23 @@ def test_billion_laughs_is_refused_fast(tmp_path):
         ('"', 2),
         ("*", 2),
         ("NEAR(", 1),
-        ("氢能 OR 民主村", 1),  # both words, and no fact has both
-        ("氢能 NOT 民主村", 1),
+        # Words, not operators: or and not are question and filler words; the best matches of 氢能
+        # and 民主村 are found (no fact has both, so with --all nothing is).
+        ("氢能 OR 民主村", 0),
+        ("氢能 OR 民主村 --all", 1),
+        ("氢能 NOT 民主村", 0),
+        ("氢能 NOT 民主村 --all", 1),
         ("'; DROP TABLE facts; --", 1),
-        ("{en}:氢能", 1),  # "en" is a word to find too, and no fact has it
+        ("{en}:氢能", 0),  # "en" is a word to find too, and no fact has it: 氢能 answers
+        ("{en}:氢能 --all", 1),
         ('"氢能"*', 0),
         ("^氢能", 0),
     ],
 )
 def test_query_syntax_of_other_tools_is_just_text(query, status):
-    result = jlp("search", query, "--json")
+    strict = query.endswith(" --all")
+    query = query.removesuffix(" --all")
+    result = jlp("search", query, "--json", *(["--all"] if strict else []))
     assert result.exit_code == status, result.stderr
     assert "Traceback" not in result.stderr
     if status != 2:

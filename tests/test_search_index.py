@@ -8,6 +8,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from jlp_cli.search.index import Indexer
+from jlp_cli.search.layout import SEPARATOR
 from jlp_cli.search.normalize import tokenize, words
 from jlp_cli.store.writer import entity_names
 
@@ -94,6 +95,6 @@ def test_a_name_inside_a_longer_name_is_indexed_once(book):
     names = entity_names(book)
     entity = next(e for e, n in names.items() if "重庆市" in n and "重庆" in n)
     column = Indexer(names).row({**book["facts"][0], "entities": [entity]})[0]["names"]
-    parts = column.split(" sep.sep ")
+    parts = column.split(f" {SEPARATOR} ")
     assert "重 庆 市" in parts and "重 庆" not in parts  # a phrase query finds 重 庆 in 重 庆 市
     assert not any(f" {a} " in f" {b} " for a in parts for b in parts if a != b)

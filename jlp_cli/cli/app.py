@@ -210,22 +210,31 @@ def search(
     entity: Annotated[Optional[str], _filter("entity")] = None,
     tag: Annotated[Optional[str], _filter("tag")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="At most this many results (0: all).")] = 20,
-    explain: Annotated[bool, typer.Option("--explain", help="Show what matched where and the parts of each score.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Show what matched where, the parts of each score "
+                                          "and the words a result leaves unmatched.")] = False,
+    every_word: Annotated[bool, typer.Option("--all", help="Only facts that match every word of the query "
+                                             "(for scripts); by default facts that match some of them follow.")] = False,
 ) -> None:
     """Search the facts; the best match comes first.
 
-    Understands simplified and traditional Chinese (氢能, 九龍坡), pinyin (qingneng, jlp, chongq),
-    English (hydrogen revenue), numbers (10.6, ２０２４) and typos in longer English words.
+    Ask as you would ask a person: in simplified or traditional Chinese with or without spaces
+    (氢能产业营收多少, 九龍坡), pinyin (qingneng, jlp, chongq), English words or questions (how big is the
+    hydrogen valley), numbers in digits or words (10.6亿, 三十二点五, 1.06 billion), with typos
+    (parkign) or a half-typed last word (hydr). Facts that match every word come first, then those
+    that match the most important ones; --all keeps only the first kind.
 
     Example: jlp search qingneng --limit 3
     """
-    from .searching import run_search
+    from .searching import notes, run_search, say_notes
 
     session = Session.of(ctx)
     book = session.book
     chosen = lookups.filters(book, section, kind, entity, tag)
-    session.output.emit(run_search(book, " ".join(query), limit, explain, chosen,
-                                   highlight=not session.output.is_machine))
+    view, found = run_search(book, " ".join(query), limit, explain, chosen,
+                             highlight=not session.output.is_machine, strict=every_word)
+    session.output.emit(view)
+    if session.output.terminal.is_tty:
+        say_notes(notes(found, limit))
 
 
 @command("validate")

@@ -22,14 +22,28 @@ Columns (their BM25 weights are ``layout.WEIGHTS``):
              that a span cutting a number (6亿 of 10.6亿) is still a phrase;
              empty where that is ``zh`` itself (no number or Latin word), so
              queries on it look in ``zh`` too (``MATCH_COLUMNS``)
+* ``num``    the fact's figures as numbers: each value as written and in its
+             base unit, with the unit (10.6亿元 → 10.6 1060000000 cny), its
+             periods (2024 q1), and two marks nobody can type: ``.figure.``
+             (the fact states a number) and ``.date.`` (it is dated)
+
+Besides its columns, a row gives the words a query may be made of: the
+English-script words of the fact (for typo correction) and the Chinese words
+its text holds (for segmenting run-together Chinese queries: entity names and
+the dictionary words of pypinyin found in the text). Each Chinese run of text
+is read for words once per build.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from .layout import SEPARATOR
+from .layout import MARKS, SEPARATOR
 from .normalize import fold_text, han_class, is_han, stem, words
+from .numbers import figure_tokens, period_tokens
+
+HAS_FIGURE = MARKS["@figure"]
+HAS_DATE = MARKS["@date"]
 
 
 @lru_cache(maxsize=8192)
@@ -143,10 +157,11 @@ def _runs(folded: str):
                 yield run[start:start + LONGEST_RUN]
 
 
-def _pinyin_text(folded: str) -> tuple[str, str, str]:
-    """``pinyin_columns`` as column text."""
+def _pinyin_text(folded: str, runs: list[str] | None = None) -> tuple[str, str, str]:
+    """``pinyin_columns`` as column text (``runs``: those of ``folded``, if
+    the caller has them)."""
     # Runs of Chinese characters are read as phrases (重庆 → chong qing).
-    columns = [_run_columns(run) for run in _runs(folded)]
+    columns = [_run_columns(run) for run in (_runs(folded) if runs is None else runs)]
     return (" ".join(c[0] for c in columns), " ".join(c[1] for c in columns),
             " ".join(c[2] for c in columns))
 
@@ -156,6 +171,59 @@ def _han_runs():
     import re
 
     return re.compile(f"[{han_class()}]+")
+
+
+#: Dictionary words of pypinyin looked for in the text: two to this many
+#: characters (its longer phrases are idioms and names; the book's own names
+#: come from its entities).
+LONGEST_WORD = 6
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> dict:
+    from pypinyin.constants import PHRASES_DICT
+
+    return PHRASES_DICT
+
+
+@lru_cache(maxsize=16384)
+def _run_words(run: str) -> frozenset[str]:
+    """The dictionary words in one run of Chinese characters."""
+    phrases = _phrases()
+    return frozenset(run[i:j] for i in range(len(run) - 1)
+                     for j in range(i + 2, min(len(run), i + LONGEST_WORD) + 1) if run[i:j] in phrases)
+
+
+def _name_words(folded: str) -> set[str]:
+    """The Chinese parts of a name (华为云(重庆)政务应用创新中心 → 华为云, 重庆,
+    政务应用创新中心), each a word, and the dictionary words in them."""
+    found: set[str] = set()
+    for run in _runs(folded):
+        if len(run) > 1:
+            found.add(run)
+        found |= _run_words(run)
+    return found
+
+
+def _num_column(fact: dict) -> str:
+    """The ``num`` column: the figures' numbers and units, the periods, and
+    the marks. Unit tokens are stemmed as English query words are."""
+    parts: list[str] = []
+    dated = bool(fact.get("period"))
+    has_figure = False
+    for figure in fact.get("figures") or ():
+        tokens = [t if not t.isalpha() else stem(t) for t in figure_tokens(figure)]
+        tokens += period_tokens(figure.get("period"))
+        dated = dated or bool(figure.get("period"))
+        if tokens:
+            has_figure = True
+            parts.append(" ".join(tokens))
+    if fact.get("period"):
+        parts.append(" ".join(period_tokens(fact["period"])))
+    marks = [HAS_FIGURE] * has_figure + [HAS_DATE] * dated
+    if marks:
+        parts.append(" ".join(marks))
+    return f" {SEPARATOR} ".join(parts)
 
 
 def _chars(zh_words: list[str]) -> str:
@@ -190,6 +258,9 @@ class Indexer:
         self.entity_names = entity_names
         self._names: dict[str, tuple[list[str], set[str]]] = {}
         self._name_lists: dict[tuple[str, ...], tuple[str, frozenset[str]]] = {}
+        #: Runs of Chinese text whose words a row has given already: each is
+        #: given once, so the rows of a big book carry few words.
+        self._runs_seen: set[str] = set()
 
     def _entity(self, entity_id: str) -> tuple[list[str], set[str]]:
         """The parts of the ``names`` column for one entity (each name in each
@@ -205,6 +276,7 @@ class Indexer:
                 if is_han(folded):
                     py, _alt, ini = _pinyin_text(folded)
                     parts += [py, ini]
+                    vocabulary |= _name_words(folded)
             self._names[entity_id] = (parts, vocabulary)
         return self._names[entity_id]
 
@@ -233,21 +305,37 @@ class Indexer:
             )
         return found
 
+    def _chinese_words(self, runs: list[str]) -> set[str]:
+        """The dictionary words of the runs not read before. (The text's
+        runs only: the quote is the article's sentence, whose words other
+        facts' texts say.)"""
+        found: set[str] = set()
+        seen = self._runs_seen
+        for run in runs:
+            if run not in seen:
+                seen.add(run)
+                found |= _run_words(run)
+        return found
+
     def row(self, fact: dict) -> tuple[dict[str, str], set[str]]:
         """The index row of one fact (a dict in the shape of facts.yaml), and
-        the English-script words a typo may be corrected to."""
+        the words a query may be made of: English-script words (a typo may be
+        corrected to them) and Chinese words (see the module's docstring)."""
         zh = fold_text(fact["text"]["zh"])
+        quote = fold_text(fact["quote"])
         zh_words = words(zh)
         en_words = words(fold_text(fact["text"]["en"]))
-        py, py_alt, ini = _pinyin_text(zh)
+        runs = list(_runs(zh))
+        py, py_alt, ini = _pinyin_text(zh, runs)
         names, name_words = self._names_of(tuple(fact.get("entities") or ()))
         return {
             "zh": " ".join(zh_words),
-            "quote": " ".join(words(fold_text(fact["quote"]))),
+            "quote": " ".join(words(quote)),
             "en": " ".join(map(stem, en_words)),
             "names": names,
             "py": py,
             "py_alt": py_alt,
             "ini": ini,
             "chars": _chars(zh_words),
-        }, _latin_words(en_words) | name_words
+            "num": _num_column(fact),
+        }, _latin_words(en_words) | name_words | self._chinese_words(runs)

@@ -41,6 +41,8 @@ COLUMNS = (
     IndexColumn("ini", 4.0, 0.6, "the first letter of each syllable of py"),
     IndexColumn("chars", 1.0, 0.4, "zh one character per token, numbers too (10.6 → 1 0 . 6); "
                                     "empty where that is zh itself"),
+    IndexColumn("num", 3.0, 0.9, "the figures' values as written and in base units, with the unit "
+                                 "(10.6 1060000000 cny), periods (2024 q1) and the marks .figure., .date."),
 )
 NAMES = tuple(column.name for column in COLUMNS)
 WEIGHTS = {column.name: column.weight for column in COLUMNS}
@@ -49,12 +51,14 @@ QUALITY = {column.name: column.quality for column in COLUMNS}
 #: The columns each kind of query form looks in.
 FORM_COLUMNS = {
     "chinese": ("zh", "quote", "names"),
-    "english": ("en", "names"),
+    "english": ("en", "names", "num"),  # num: units (percent, km2) and periods (q1)
     "latin": ("zh", "quote"),  # numbers and Latin words also stand in Chinese text: 10.6, 5G
+    "number": ("num",),  # a number's value in a base unit (1060000000 for 10.6亿)
     "pinyin": ("py", "names"),
     "pinyin-alt": ("py_alt",),
     "initials": ("ini", "names"),
     "partial": ("chars",),
+    "mark": ("num",),  # .figure., .date.: what a question asks for
 }
 #: The columns a query on a column reads: ``chars`` is left empty where it
 #: would equal ``zh``, and a phrase of single characters in ``zh`` is one in
@@ -75,8 +79,13 @@ FTS_SCHEMA = (f"CREATE VIRTUAL TABLE fts USING fts5({', '.join(NAMES)}, "
 BM25 = f"bm25(fts, {', '.join(str(column.weight) for column in COLUMNS)})"
 #: Put between the parts of a column so that a phrase never runs from one
 #: name into the next. One token for FTS5 ('.' is a token character), but
-#: never one of a query's: ``tokenize`` keeps a '.' only between digits.
-SEPARATOR = "sep.sep"
+#: never one of a query's, nor the start of one (a query's last word may be
+#: a prefix): ``tokenize`` keeps a '.' only between digits.
+SEPARATOR = ".sep."
+#: Marks in the ``num`` column, tokens of the same kind: the fact states a
+#: number, the fact is dated. The concept table's @figure and @date find
+#: them (how many → a number; when → a date).
+MARKS = {"@figure": ".figure.", "@date": ".date."}
 
 
 def full_row(columns: dict[str, str]) -> dict[str, str]:
@@ -108,6 +117,13 @@ class SearchIndex:
 
         return name_key(name)
 
+    def concept_rows(self) -> list[tuple[str, str, str, str, int]]:
+        """The concept table as rows (key, term found, its tokens, its
+        script, question): see ``concepts``."""
+        from .concepts import rows
+
+        return rows()
+
     @property
     def version(self) -> str:
         """A checksum of the sources that decide the index's tokens (their
@@ -123,8 +139,9 @@ def _sources_checksum() -> str:
         from ..store.cache import sources_checksum
 
         here = os.path.dirname(os.path.abspath(__file__))
-        _CHECKSUM.append(sources_checksum(here, ("layout.py", "index.py", "normalize.py",
-                                                 os.path.join("..", "data", "t2s.txt"))))
+        _CHECKSUM.append(sources_checksum(here, ("layout.py", "index.py", "normalize.py", "numbers.py",
+                                                 "concepts.py", os.path.join("..", "data", "t2s.txt"),
+                                                 os.path.join("..", "data", "concepts.txt"))))
     return _CHECKSUM[0]
 
 

@@ -211,13 +211,53 @@ class FactStore:
         sql = f"SELECT rowid, {', '.join(columns)} FROM fts"
         return {row[0]: dict(zip(columns, row[1:])) for row in self._rows_in(sql, "rowid", rowids)}
 
+    def count(self, match: str, cap: int, **filters) -> int:
+        """How many facts the FTS5 expression ``match`` finds (with the
+        filters), counting no further than ``cap``."""
+        where, params = self.filter_sql(**filters)
+        if where == "1":
+            sql = "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)"
+        else:
+            sql = (f"SELECT count(*) FROM (SELECT 1 FROM fts JOIN facts f ON f.rowid = fts.rowid "
+                   f"WHERE fts MATCH ? AND {where} LIMIT ?)")
+        row = self._one(sql, [match, *params, cap])
+        return row[0] if row else 0
+
+    def fact_count(self) -> int:
+        """The number of facts of the book."""
+        row = self._one("SELECT value FROM meta WHERE key = 'fact_count'")
+        return int(row[0]) if row else 0
+
     def has_word(self, word: str) -> bool:
-        """Whether ``word`` is one of the book's English-script words."""
+        """Whether ``word`` is one of the book's words (or a concept's)."""
         return self._one("SELECT 1 FROM vocab WHERE word = ?", (word,)) is not None
+
+    def known_words(self, candidates: Iterable[str]) -> set[str]:
+        """Those of ``candidates`` that are words of the book or keys of the
+        concept table."""
+        found: set[str] = set()
+        for (word,) in self._rows_in("SELECT word FROM vocab", "word", list(candidates)):
+            found.add(word)
+        return found
 
     def words_between(self, shortest: int, longest: int) -> list[str]:
         """The book's English-script words of these lengths."""
-        return [w for (w,) in self._query("SELECT word FROM vocab WHERE len BETWEEN ? AND ?", (shortest, longest))]
+        return [w for (w,) in self._query("SELECT word FROM vocab WHERE latin = 1 AND len BETWEEN ? AND ?",
+                                          (shortest, longest))]
+
+    def words_starting(self, prefix: str, limit: int = 200) -> list[str]:
+        """The book's English-script words that start with ``prefix``."""
+        return [w for (w,) in self._query("SELECT word FROM vocab WHERE word >= ? AND word < ? AND latin = 1 LIMIT ?",
+                                          (prefix, prefix + "\U0010ffff", limit))]
+
+    def concepts(self, keys: Iterable[str]) -> dict[str, list[tuple[str, str, str, bool]]]:
+        """The terms each of ``keys`` finds in the concept table: (term, its
+        index tokens, its script, whether the key is a question phrase)."""
+        found: dict[str, list[tuple[str, str, str, bool]]] = {}
+        sql = "SELECT key, term, tokens, script, question FROM concepts"
+        for key, term, tokens, script, question in self._rows_in(sql, "key", list(keys)):
+            found.setdefault(key, []).append((term, tokens, script, bool(question)))
+        return found
 
     # -- helpers ------------------------------------------------------------
     def _json_in(self, table: str, column: str, values: list[str]) -> list[dict]:

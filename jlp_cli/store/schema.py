@@ -1,10 +1,17 @@
-"""The tables of a compiled store, and the version that names them.
+"""The tables of a compiled store.
 
 Records are kept as the JSON of their validated model (every field present,
 in schema order), so machine output is a copy of what was validated; the
 other columns are what queries filter, join and sort on. The search index's
 table is the search layer's (``SearchIndex.schema``). Which stores this code
 can read is ``cache.store_version``'s business.
+
+``vocab`` holds the words a query may be made of: the book's English-script
+words (``latin``: a typo is corrected to one of them) and its Chinese words
+(run-together Chinese queries are split at them). ``concepts`` is the
+search's concept table (``SearchIndex.concept_rows``): a key, a term it
+finds, the term's index tokens and script, and whether the key is a question
+phrase.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ CREATE TABLE figures(fact INTEGER NOT NULL, idx INTEGER NOT NULL, value REAL, va
                      period TEXT, metric_zh TEXT, metric_en TEXT, json TEXT NOT NULL);
 CREATE TABLE dated(fact INTEGER NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL, period TEXT NOT NULL);
 CREATE INDEX dated_start ON dated(start, end);
-CREATE TABLE vocab(word TEXT PRIMARY KEY, len INTEGER NOT NULL) WITHOUT ROWID;
-CREATE INDEX vocab_len ON vocab(len);
+CREATE TABLE vocab(word TEXT PRIMARY KEY, len INTEGER NOT NULL, latin INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX vocab_len ON vocab(latin, len);
+CREATE TABLE concepts(key TEXT NOT NULL, term TEXT NOT NULL, tokens TEXT NOT NULL, script TEXT NOT NULL,
+                      question INTEGER NOT NULL);
+CREATE INDEX concepts_key ON concepts(key);
 """

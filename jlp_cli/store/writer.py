@@ -75,7 +75,8 @@ def fact_rows(facts: Iterable[dict]) -> Iterator[FactRows]:
             [(rowid, idx, figure["value"], figure["value_base"], figure["period"], figure["metric"]["zh"],
               figure["metric"]["en"], dumps(figure)) for idx, figure in enumerate(fact["figures"])],
             dated,
-            {"text": fact["text"], "quote": fact["quote"], "entities": fact["entities"]},
+            {"text": fact["text"], "quote": fact["quote"], "entities": fact["entities"],
+             "figures": fact["figures"], "period": fact["period"]},
         )
 
 
@@ -132,7 +133,10 @@ def write(head: dict, rows: Iterable[FactRows], con: sqlite3.Connection, meta: d
         ((e["id"], order, e["type"], dumps({**e, "fact_count": counts_by_entity.get(e["id"], 0)}))
          for order, e in enumerate(head["entities"])),
     )
-    con.executemany("INSERT INTO vocab VALUES (?, ?)", ((w, len(w)) for w in sorted(vocab)))
+    concepts = index.concept_rows()
+    con.executemany("INSERT INTO concepts VALUES (?, ?, ?, ?, ?)", concepts)
+    vocab |= {row[0] for row in concepts if " " not in row[0]}
+    con.executemany("INSERT INTO vocab VALUES (?, ?, ?)", ((w, len(w), int(w.isascii())) for w in sorted(vocab)))
     con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
     meta = {**meta, "fact_count": str(count), "schema_version": str(head.get("schema_version", 1))}
     con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())

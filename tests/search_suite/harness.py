@@ -8,8 +8,8 @@ are both scored through this one function, so their figures compare.
 
 Two kinds of case are understood:
 
-* the realistic suite (``realistic.yaml`` beside this file, loaded by
-  :func:`load_realistic`): ``first`` (the first result is one of these ids),
+* the realistic suite (``realistic.yaml`` beside this file, and the fresh
+  set ``fresh.yaml`` in the same format, loaded by :func:`load_realistic`): ``first`` (the first result is one of these ids),
   ``top3`` (one of these ids is among the first three) or ``nothing`` (no
   result at all);
 * the keyword suite, ``tests.test_search_relevance.CASES``, judged by that
@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 REALISTIC = Path(__file__).resolve().parent / "realistic.yaml"
+#: Queries written after the engine was built, as a held-out check (same format).
+FRESH = Path(__file__).resolve().parent / "fresh.yaml"
 
 KINDS = frozenset({
     "question-en", "question-zh", "run-together-zh", "short-form-zh", "everyday-en", "paraphrase", "name",

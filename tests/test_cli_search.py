@@ -1,0 +1,83 @@
+"""jlp search through the CLI (CliRunner): several words without quotes,
+--all, and the notes a person at a terminal gets on stderr."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from jlp_cli.cli import output
+from jlp_cli.cli.app import app
+
+runner = CliRunner()
+FACT_KEYS = ["id", "section", "kind", "text", "quote", "entities", "figures", "tags", "period"]
+
+
+def jlp(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture()
+def terminal(monkeypatch):
+    """stdout is a terminal (no colour, no pager), as a person runs jlp."""
+    monkeypatch.setattr(output.Terminal, "detect",
+                        classmethod(lambda cls, stream, settings, no_color=False: cls(is_tty=True, color=False)))
+
+
+def test_several_unquoted_words_are_one_query():
+    result = jlp("search", "digital", "building", "--json", "-n", "2")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["id"] in ("caption-chongqing-digital-building",
+                                                  "chongqing-digital-building-clustering")
+    assert jlp("search", "digital building", "--json", "-n", "2").stdout == result.stdout
+
+
+def test_best_match_answers_when_no_fact_has_every_word():
+    result = jlp("search", "hydrogen", "火星", "--json")
+    assert result.exit_code == 0
+    hits = json.loads(result.stdout)
+    assert hits and all("hydrogen" in hit["text"]["en"].lower() for hit in hits)
+    assert list(hits[0]) == FACT_KEYS + ["score"]  # the JSON of a partial match is a hit like any other
+
+
+def test_all_asks_for_every_word():
+    result = jlp("search", "hydrogen", "火星", "--all", "--json")
+    assert result.exit_code == 1 and json.loads(result.stdout) == []
+    assert "--all" in result.stderr  # the hint says what to drop
+    hits = json.loads(jlp("search", "hydrogen", "revenue", "--all", "--json").stdout)
+    assert [hit["id"] for hit in hits] == ["hydrogen-revenue-2023"]
+
+
+def test_explain_names_the_words_a_result_leaves_unmatched():
+    hits = json.loads(jlp("search", "hydrogen", "火星", "--json", "--explain", "-n", "1").stdout)
+    assert hits[0]["explain"]["unmatched"] == ["火星"]
+    hits = json.loads(jlp("search", "hydrogen revenue", "--json", "--explain", "-n", "1").stdout)
+    assert hits[0]["explain"]["unmatched"] == []
+
+
+def test_a_terminal_is_told_when_no_fact_has_every_word(terminal):
+    result = jlp("search", "hydrogen", "火星", "-n", "2")
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert "jlp: no fact has all of: hydrogen, 火星; showing best partial matches" in lines
+    assert "jlp: showing 2 of 10 (--limit 0 for all)" in lines
+
+
+def test_a_terminal_is_told_when_the_limit_cuts_the_results(terminal):
+    result = jlp("search", "hydrogen", "-n", "3")
+    assert result.stderr.splitlines() == ["jlp: showing 3 of 10 (--limit 0 for all)"]
+    assert jlp("search", "hydrogen", "-n", "0").stderr == ""  # all shown
+    assert jlp("search", "hydrogen revenue", "-n", "20").stderr == ""  # fewer than the limit, all complete
+
+
+def test_scripts_get_no_notes():
+    """In a pipe stderr stays quiet: the notes are for people."""
+    for args in (["hydrogen", "火星", "-n", "2"], ["hydrogen", "-n", "3", "--json"]):
+        assert jlp("search", *args).stderr == ""
+
+
+def test_a_query_of_unknown_words_finds_nothing():
+    result = jlp("search", "bitcoin", "mining", "--json")
+    assert result.exit_code == 1 and json.loads(result.stdout) == []

@@ -1,0 +1,136 @@
+"""Best match, never all-or-nothing (issue 10), on the engine alone.
+
+Facts that match every word rank first; then facts that match some, the
+rarest words counting most; ``strict`` (the CLI's --all) keeps every word
+required; a query whose every word the book lacks finds nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from jlp_cli.search.engine import find, search
+
+from .conftest import SHIPPED, open_store
+
+
+def ids(hits) -> list[str]:
+    return [hit.fact["id"] for hit in hits]
+
+
+def test_facts_with_every_word_come_first(shipped_store):
+    hits = search(shipped_store, "hydrogen revenue", limit=None)
+    complete = [hit.complete for hit in hits]
+    assert complete[0] and complete == sorted(complete, reverse=True)  # all the complete ones, then the rest
+    assert hits[0].fact["id"] == "hydrogen-revenue-2023"
+    assert not complete[-1]  # hydrogen facts without revenue follow
+
+
+def test_with_no_fact_of_every_word_the_rarest_words_count_most(tmp_path):
+    """No fact has both words; the fact with the rare word ranks above the
+    one with the common word, though the common one is matched more often."""
+    book = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    book["facts"] = [f for f in book["facts"] if f["id"] != "hydrogen-revenue-2023"]
+    path = tmp_path / "book.yaml"
+    path.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    store = open_store(path)
+    found = find(store, "hydrogen hotpot", limit=None)
+    assert not found.complete and found.words == ("hydrogen", "hotpot")
+    assert found.hits[0].fact["id"] == "minzhucun-busy-shops"  # hotpot: one fact; hydrogen: ten
+    assert found.hits[0].unmatched == ("hydrogen",)
+
+
+def test_unknown_words_leave_the_rest_to_answer(shipped_store):
+    found = find(shipped_store, "what does the Chongqing Digital Building do", limit=5)
+    assert found.hits[0].fact["id"] in ("chongqing-digital-building-clustering", "caption-chongqing-digital-building")
+    found = find(shipped_store, "hydrogen 火星", limit=None)
+    assert found.hits and not found.complete
+    assert all(hit.unmatched == ("火星",) for hit in found.hits)
+    assert found.hits[0].explain()["unmatched"] == ["火星"]
+
+
+def test_strict_keeps_only_facts_with_every_word(shipped_store):
+    assert search(shipped_store, "hydrogen 火星", limit=None, strict=True) == []
+    strict = search(shipped_store, "hydrogen revenue", limit=None, strict=True)
+    assert strict and all(hit.complete for hit in strict)
+    loose = search(shipped_store, "hydrogen revenue", limit=None)
+    assert ids(strict) == ids(loose)[:len(strict)]
+
+
+@pytest.mark.parametrize("query", ["bitcoin mining", "Tesla gigafactory", "熊猫", "地铁票价", "颱風警報", "火星 水星",
+                                   "earthquake", "how many bitcoins", "哪里有熊猫"])
+def test_a_query_of_words_the_book_lacks_finds_nothing(shipped_store, query):
+    """Question words never find anything by themselves: how many bitcoins
+    is about bitcoins."""
+    assert search(shipped_store, query, limit=None) == []
+
+
+def test_stop_words_alone_are_searched_as_typed(shipped_store):
+    assert search(shipped_store, "the", limit=3)
+    assert search(shipped_store, "什么", limit=3) or search(shipped_store, "的", limit=3)
+
+
+def test_the_whole_phrase_ranks_above_its_parts(shipped_store):
+    hits = search(shipped_store, "民主村社区火锅店", limit=3)
+    assert hits[0].fact["id"] == "minzhucun-busy-shops"
+    hit = search(shipped_store, "红砖建筑", limit=1)[0]
+    assert hit.fact["id"] == "minzhucun-red-brick-buildings" and hit.parts["phrase"] > 0
+
+
+def test_a_prefix_ranks_below_the_whole_word(shipped_store):
+    """qin finds qin and qing; a fact that says a whole qin ranks above the
+    ones that only start with it."""
+    hits = search(shipped_store, "hydr", limit=None)
+    assert hits and all("hydrogen" in hit.fact["text"]["en"].lower() for hit in hits[:3])
+    whole = {hit.fact["id"]: hit.score for hit in search(shipped_store, "hydrogen", limit=None)}
+    prefix = {hit.fact["id"]: hit.score for hit in hits}
+    assert all(prefix[fact] < whole[fact] for fact in whole)
+
+
+def test_a_swap_is_one_typo(shipped_store):
+    for query, fact in (("digital economy parkign", "caiyun-lake-park"), ("Caiyun Lkae", "caiyun-lake-park"),
+                        ("tusihui", "departure-tax-refund-stores"), ("fule cell", "hydrogen-major-projects")):
+        assert fact in ids(search(shipped_store, query, limit=3)), query
+
+
+def test_numbers_written_any_way_meet(shipped_store):
+    for query in ("32.5", "三十二点五", "百分之三十二点五", "thirty-two point five", "32.5 per cent"):
+        assert search(shipped_store, query, limit=1)[0].fact["id"] == "hydrogen-revenue-2023", query
+    for query in ("10.6亿", "十点六亿", "1.06 billion", "1.06bn", "1060000000", "1,060,000,000"):
+        assert search(shipped_store, query, limit=1)[0].fact["id"] == "hydrogen-revenue-2023", query
+    for query in ("3 km2", "三平方公里", "three square km", "3 square kilometres", "3km²", "3 sq. km"):
+        assert search(shipped_store, query, limit=1)[0].fact["id"] == "western-hydrogen-valley-site", query
+    for query in ("RMB1.06 billion", "1.06 bln", "32.5pct"):
+        assert search(shipped_store, query, limit=1)[0].fact["id"] == "hydrogen-revenue-2023", query
+
+
+def test_ordinals_are_ranks(shipped_store):
+    """第一, 1st and No. 1 are the first: the rank a figure gives, not the 1
+    of 1+8."""
+    for query in ("第一", "1st", "No.1", "No. 1", "ranked 1st"):
+        assert search(shipped_store, query, limit=1)[0].fact["id"] == "foreign-investment-growth-rank-2024q1", query
+
+
+def test_a_number_alone_is_a_whole_number(shipped_store):
+    """6 districts is not the 6 of 166.67 or 10.6."""
+    hits = search(shipped_store, "6 districts", limit=None)
+    assert hits[0].fact["id"] == "six-districts-requirements" and hits[0].complete
+    # Those facts say Jiulongpo District; the 6 of their numbers is no match.
+    for hit in hits:
+        if hit.fact["id"] in ("hydrogen-revenue-2023", "new-foreign-enterprises-2024q1"):
+            assert hit.unmatched == ("6",)
+
+
+def test_total_counts_what_a_limit_cuts(shipped_store):
+    found = find(shipped_store, "hydrogen", limit=3)
+    assert len(found.hits) == 3 and found.total() == len(search(shipped_store, "hydrogen", limit=None))
+    found = find(shipped_store, "hydrogen 火星", limit=2)
+    assert found.total() == len(search(shipped_store, "hydrogen 火星", limit=None))
+    assert find(shipped_store, "hydrogen", limit=3, section="captions").total() == 0
+
+
+def test_a_limit_keeps_the_order_of_best_matches(shipped_store):
+    for query in ("hydrogen revenue", "民主村 改造", "what is huangjue port", "foreign companies 2024"):
+        everything = ids(search(shipped_store, query, limit=None))
+        assert ids(search(shipped_store, query, limit=3)) == everything[:3], query
