@@ -21,9 +21,19 @@ EXAMPLES = [m["args"] for m in readme_examples.BLOCK.finditer(README)]
 
 @pytest.mark.parametrize("args", EXAMPLES)
 def test_example_output_is_current(args):
+    """A snapshot, never the only guard: what each example shows is asserted
+    by tests of its own. When this fails, read the diff: a change may be a
+    regression, and regenerating would write it into the README."""
+    import difflib
+
     block = next(m for m in readme_examples.BLOCK.finditer(README) if m["args"] == args)
-    assert block["body"] == readme_examples.render(args), \
-        "stale README example: run `uv run python scripts/readme_examples.py --write`"
+    now = readme_examples.render(args)
+    if block["body"] != now:
+        diff = "".join(difflib.unified_diff(block["body"].splitlines(True), now.splitlines(True),
+                                            "README.md", f"jlp {args}"))
+        pytest.fail(f"the README example `jlp {args}` no longer matches the tool's output:\n{diff}\n"
+                    "Review the difference: if it is a regression, fix the code; only if the new output is "
+                    "right, accept it with `uv run python scripts/readme_examples.py --write`.", pytrace=False)
 
 
 def test_every_command_is_in_the_readme():
