@@ -45,7 +45,9 @@ def home_snapshot(home: Path) -> dict:
     of the shared directories: other programs of the user, such as the uv
     that runs the suite, keep working in them meanwhile.)"""
     snapshot: dict = {}
-    for relative in ("", ".cache", ".config", ".local", ".local/share", ".local/state"):
+    # (Not the home directory's own entries: the user's shell and pager keep
+    # their history there while the suite runs.)
+    for relative in (".cache", ".config", ".local", ".local/share", ".local/state"):
         directory = home / relative
         try:
             snapshot[relative] = sorted(os.listdir(directory))

@@ -31,7 +31,7 @@ def test_the_snapshot_sees_a_write_where_jlp_keeps_files(tmp_path):
     (home / ".cache" / "jlp" / "stamps" / "x.json").write_text("{}")
     assert home_snapshot(home) != before
     again = home_snapshot(home)
-    (home / ".new-tool-dir").mkdir()
+    (home / ".cache" / "new-tool").mkdir()
     assert home_snapshot(home) != again
 
 
