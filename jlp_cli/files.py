@@ -26,7 +26,8 @@ def target_mode(target: Path, force: bool) -> int:
         status = target.lstat()
     except FileNotFoundError:
         if not target.parent.is_dir():
-            raise UsageError(f"cannot write {target}: {target.parent} is not a directory",
+            why = "is not a directory" if target.parent.exists() else "does not exist"
+            raise UsageError(f"cannot write {target}: {target.parent} {why}",
                              hint="create the directory first, or choose another path") from None
         umask = os.umask(0o022)
         os.umask(umask)

@@ -53,15 +53,18 @@ def find_entities(store: FactStore, text: str) -> list[str]:
 
 
 def resolve_entity(store: FactStore, text: str, usage: bool = False) -> str:
-    found = find_entities(store, text)
+    """An entity id from its id, any of its names or aliases, or the start
+    of one name that no other entity's name starts with (民主 → 民主村社区)."""
+    found = find_entities(store, text) or store.entities_named_from(text)
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        raise UsageError(f"{text!r} names several entities", hint="use one of the ids: " + ", ".join(found))
+        raise UsageError(f"{text!r} names several entities", hint="use one of the ids: " + ", ".join(found[:12]))
     ids = [e["id"] for e in store.entities()]
     error = UsageError if usage else NotFound
-    raise error(f"no entity is named {text!r}", hint=_suggest(text.strip().lower(), ids)
-                + " ('jlp entities' lists them)")
+    close = did_you_mean(text.strip().lower(), ids, cutoff=0.5)
+    hint = close or f"'jlp entities' lists them; 'jlp search {text.strip()}' finds the facts that mention it"
+    raise error(f"no entity is named {text!r}", hint=hint)
 
 
 def check_kind(kind: str | None) -> str | None:
@@ -105,16 +108,17 @@ def filters(store: FactStore, section=None, kind=None, entity=None, tag=None) ->
 
 def fact(store: FactStore, fact_id: str) -> dict:
     wanted = fact_id.strip()
-    found = store.fact(wanted)
+    found = store.fact(wanted) or store.fact(wanted.lower())
     if found:
         return found
+    wanted = wanted.lower()
     candidates = store.fact_ids(wanted)
     if len(candidates) == 1:
         return store.fact(candidates[0])  # type: ignore[return-value]
     if candidates:
         raise NotFound(f"{fact_id!r} is the start of several fact ids",
                        hint="it could be " + ", ".join(candidates[:6]))
-    hint = did_you_mean(wanted, store.fact_ids(wanted[:2])) or \
+    hint = did_you_mean(wanted, store.fact_ids(wanted[:1], limit=5000)) or \
         f"list the ids with 'jlp facts', or try 'jlp search {wanted}'"
     raise NotFound(f"there is no fact {fact_id!r}", hint=hint)
 
@@ -157,7 +161,10 @@ def overview(store: FactStore) -> dict:
 
 
 def section_detail(store: FactStore, section_text: str) -> dict:
-    section_id = resolve_section(store, section_text)
+    try:
+        section_id = resolve_section(store, section_text)
+    except UsageError as error:  # a lookup that finds nothing (a filter that cannot be is a usage error)
+        raise NotFound(error.message, error.hint) from None
     section = store.section(section_id)
     records = list(store.facts(section=section_id))
     entity_ids = [e for record in records for e in record["entities"]]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .vocabulary import ENTITY_TYPES, FACT_KINDS, ID_PATTERN, PERIOD_PATTERN
 
@@ -47,7 +47,16 @@ class Text(_Strict):
 #: INTEGER) and finite floats (JSON has no NaN or Infinity).
 Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
-Number = Union[Int64, FiniteFloat]
+
+
+def _not_beyond_64_bits(value):
+    # Else a float field would take it and keep 17 of its digits: numbers are copied exactly.
+    if type(value) is int and not -(2**63) <= value <= 2**63 - 1:
+        raise ValueError(f"the number {value} is beyond what a 64-bit integer holds (SQLite's limit)")
+    return value
+
+
+Number = Annotated[Union[Int64, FiniteFloat], BeforeValidator(_not_beyond_64_bits)]
 
 
 class Figure(_Strict):

@@ -37,3 +37,19 @@ ENTITY_TYPES = (
     "strategy",  # national and regional strategies
     "product",
 )
+
+#: How a number written in a unit restates in a base unit: (unit, unit_base)
+#: → factor (10.6 亿元 is 1,060,000,000 CNY). A figure without a unit
+#: restates as itself. Units not listed here are not judged; decades (年代)
+#: have a rule of their own (``book.rules.restated``).
+UNIT_FACTORS = {
+    ("亿元", "CNY"): 100_000_000,
+    ("万元", "CNY"): 10_000,
+    ("元", "CNY"): 1,
+    ("%", "percent"): 1,
+    ("平方公里", "km2"): 1,
+    ("平方千米", "km2"): 1,
+    ("公里", "km"): 1,
+    ("平方米", "m2"): 1,
+    ("万人", "person"): 10_000,
+}

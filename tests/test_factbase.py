@@ -281,20 +281,18 @@ def test_an_alias_of_two_entities_is_refused():
 # --- (c) a worked-out base value is marked derived -------------------------------------------
 
 def restated(figure) -> tuple[float, float | None] | None:
-    """The written number restated in the base unit, or None when the figure is an expression
-    (1+8) that has no single written number. Raises KeyError for a unit pair no one reviewed."""
+    """The written number restated in the base unit (the checker's own rule,
+    ``book.rules.restated``), or None when the figure is an expression (1+8)
+    that has no single written number. Raises KeyError for a unit pair no
+    one reviewed: the shipped book may only use reviewed ones."""
+    from jlp_cli.book.rules import restated as restate
+
     if figure.value is None:
         return None
-    unit = (figure.unit, figure.unit_base)
-    end = figure.value_end
-    if unit == ("亿元", "CNY"):
-        return figure.value * 100_000_000, (end * 100_000_000 if end is not None else None)
-    if unit in (("%", "percent"), ("平方公里", "km2")) or figure.unit is None:
-        return figure.value, end
-    if unit == ("年代", "year") and figure.as_written.startswith("20世纪"):
-        # 20世纪50年代至90年代: from the first year of the 1950s to the last of the 1990s.
-        return 1900 + figure.value, (1900 + end + 9 if end is not None else None)
-    raise KeyError(unit)
+    found = restate(figure)
+    if found is None:
+        raise KeyError((figure.unit, figure.unit_base))
+    return found
 
 
 def _same(a, b) -> bool:

@@ -74,8 +74,9 @@ def test_figures_drop_whole_columns_and_say_which_once():
             if named not in dropped:
                 dropped.append(named)
         assert "metric" in narrower.splitlines()[0]  # the metric stays
-    # the least needed column goes first, then the next, each whole
-    assert dropped[:2] == [["as written"], ["as written", "base unit"]]
+    # the least needed column goes first, each whole
+    assert dropped[0] == ["as written"]
+    assert all(d[0] == "as written" for d in dropped)
 
 
 def test_figures_lift_the_fact_id_then_stack_records_when_narrow():
@@ -360,3 +361,27 @@ def test_prose_after_a_full_line_starts_the_next_line():
     words = layout.joined([layout.para("x" * 20, atomic=True), layout.para("Industry in numbers")], "  ")
     assert ["".join(t for t, _s in line) for line in layout.wrap(words, 20)] == ["x" * 20, "Industry in numbers"]
     assert ["".join(t for t, _s in line) for line in layout.wrap(words, 23)] == ["x" * 20, "Industry in numbers"]
+
+
+@pytest.mark.parametrize("args", [["figures", "--section", "opening-up", "--lang", "en"], ["figures"],
+                                  ["facts", "--section", "captions"], ["entities", "--lang", "en"],
+                                  ["search", "氢能", "--lang", "en"]])
+def test_a_wider_terminal_never_shows_fewer_columns(args):
+    """Column by column, what a width drops a wider one keeps or drops too, never more."""
+    def dropped(width: int):
+        out = table(*args, width=width)
+        if not any(line.startswith("───") or line.lstrip().startswith("───") for line in out.splitlines()):
+            return None  # one record per block: every field is shown
+        footer = [line for line in out.splitlines() if line.startswith("not shown at this width:")]
+        if not footer:
+            return set()
+        return set(footer[0].removeprefix("not shown at this width: ").split(" — ")[0].split(", "))
+
+    previous = None
+    for width in range(60, 202, 2):
+        now = dropped(width)
+        if now is None:
+            continue
+        if previous is not None:
+            assert now <= previous, (width, now, previous)
+        previous = now

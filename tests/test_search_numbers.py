@@ -50,13 +50,19 @@ def test_what_is_no_chinese_number(text):
     ("three", "3"),
     ("one hundred and six", "106"),
     ("two million", "2000000"),
+    ("two thousand and twenty four", "2024"),
+    ("one million two hundred thousand", "1200000"),
 ])
 def test_english_number_words(words, value):
     assert str(parse_en(words.split()).base) == value
 
 
-@pytest.mark.parametrize("words", ["million", "point five", "and", "point", "three roles"])
+@pytest.mark.parametrize("words", ["million", "point five", "and", "point", "three roles",
+                                   "five six", "three four", "twenty thirty", "ten twelve", "one eight",
+                                   "twenty twelve"])
 def test_what_is_no_english_number(words):
+    """Number words that follow each other without making one number (five
+    six) are not added up into another."""
     assert parse_en(words.split()) is None
 
 

@@ -21,7 +21,6 @@ from jlp_cli.search.query import (
     clean,
     family,
     parse,
-    segment_pinyin,
     segmentations,
 )
 
@@ -119,17 +118,17 @@ def test_stems_join_word_forms():
     ("lvyi", ["lv", "yi"]),
 ])
 def test_segment_pinyin(letters, syllables):
-    assert segment_pinyin(letters, allow_prefix=True) == syllables
+    assert segmentations(letters, allow_prefix=True)[0] == syllables
 
 
 @pytest.mark.parametrize("letters", ["ong", "iang", "ingneng", "q", "hydrogen", "xyz", "", "qing2", "重庆"])
 def test_no_pinyin_starts_in_the_middle_of_a_syllable(letters):
-    assert segment_pinyin(letters, allow_prefix=True) is None
+    assert segmentations(letters, allow_prefix=True) == []
 
 
 def test_a_lone_prefix_is_no_pinyin():
-    assert segment_pinyin("ch", allow_prefix=True) is None
-    assert segment_pinyin("chongq", allow_prefix=False) is None
+    assert segmentations("ch", allow_prefix=True) == []
+    assert segmentations("chongq", allow_prefix=False) == []
 
 
 def test_every_split_with_the_fewest_syllables_is_tried():

@@ -261,7 +261,7 @@ def test_anything_but_a_regular_file_is_never_replaced(book, tmp_path, kind):
 
 
 def test_a_missing_directory_is_a_clear_error(book, tmp_path):
-    with pytest.raises(UsageError, match="not a directory"):
+    with pytest.raises(UsageError, match="no.such does not exist"):
         write_database(book, tmp_path / "no" / "such" / "book.db")
 
 

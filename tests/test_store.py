@@ -366,6 +366,10 @@ def test_a_store_damaged_after_it_was_built_never_gives_doubled_or_partial_outpu
         assert result.exit_code == 2
         assert "damaged" in result.stderr and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 2  # one sentence and a hint
+        if fmt == "json":
+            assert result.stdout == ""  # a document is whole or not written at all
+        else:
+            assert first.stdout.startswith(result.stdout)  # whole lines of the right answer, no more
     again = CliRunner().invoke(app, ["facts", "--format", fmt, "--facts", str(book)])
     assert again.exit_code == 0 and again.stdout == first.stdout
 

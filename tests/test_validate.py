@@ -104,9 +104,10 @@ def test_section_without_facts():
 
 
 def test_figure_number_must_be_in_its_quote():
-    (problem,) = problems_of(broken("        value: 12.5\n", "        value: 12.6\n"))
+    problem, restated = problems_of(broken("        value: 12.5\n", "        value: 12.6\n"))
     assert problem.path == "facts[2].figures[1].value"
     assert "12.6" in problem.message
+    assert restated.path == "facts[2].figures[1].value_base"  # and 12.5 is no longer 12.6 restated
 
 
 def test_figure_as_written_must_be_in_the_quote():
@@ -190,3 +191,25 @@ def test_chinese_numerals():
 )
 def test_number_in_text(number, text, found):
     assert number_in_text(number, text) is found
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("value_base: 250000000\n", "value_base: 25000000\n", "value_base"),  # 2.5亿元: ten times too small
+    ("value_base: 12.5\n", "value_base: 1.25\n", "value_base"),  # 12.5% restated as 1.25
+    ("value_base_end: 1989\n", "value_base_end: 1980\n", "value_base_end"),  # 1960s–1980s ends in 1989
+])
+def test_a_base_value_that_is_not_the_written_number_restated_is_a_problem(old, new, field):
+    text = broken(old, new)
+    (problem,) = problems_of(text)
+    assert problem.path.endswith(field) and problem.line == line_of(text, new.strip())
+    assert "is not" in problem.message and "derived" in problem.hint
+
+
+def test_a_derived_base_value_is_not_judged_by_the_written_number():
+    text = broken("value_base: 250000000\n", "value_base: 25000000\n        derived: true\n")
+    assert problems_of(text) == []
+
+
+def test_units_jlp_does_not_know_are_not_judged():
+    text = broken("        value: 1\n        unit: 位\n", "        value: 1\n        unit: 位\n")
+    assert problems_of(text.replace("value_base: 1\n", "value_base: 7\n")) == []

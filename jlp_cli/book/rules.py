@@ -16,6 +16,7 @@ file cannot make it keep millions.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from typing import Any, Iterable
 
@@ -251,6 +252,14 @@ def _pydantic_message(error: dict) -> str:
         return "unknown key (not in the schema)"
     if kind == "missing":
         return "required key is missing"
+    if kind == "string_pattern_mismatch":
+        from ..vocabulary import ID_PATTERN, PERIOD_PATTERN
+
+        pattern = (error.get("ctx") or {}).get("pattern")
+        if pattern == PERIOD_PATTERN:
+            return f"{error.get('input')!r} is not a period: write 2023, 2024-Q1, 2024-06, 1950s or 1950s/1990s"
+        if pattern == ID_PATTERN:
+            return f"{error.get('input')!r} is not an id: lower-case letters and digits, joined by single hyphens"
     return error["msg"].replace("Input should be", "must be").replace("Value error, ", "")
 
 
@@ -277,6 +286,36 @@ def figure_problems(fact):
             if not number_in_text(number, figure.as_written):
                 yield (path + ("value",), f"the number {format_number(number)} is not in {figure.as_written!r}",
                        "'value' is the number as the article writes it")
+        if not figure.derived and figure.value_base is not None:
+            expected = restated(figure)
+            for field, base, should in (("value_base", figure.value_base, expected[0] if expected else None),
+                                        ("value_base_end", figure.value_base_end,
+                                         expected[1] if expected else None)):
+                if should is not None and base is not None and not math.isclose(base, should, rel_tol=1e-9):
+                    yield (path + (field,),
+                           f"the base value {format_number(base)} is not {figure.as_written} in "
+                           f"{figure.unit_base or 'its base unit'} ({format_number(should)})",
+                           "copy the number again, or set derived: true if it is worked out, not written")
+
+
+def restated(figure) -> tuple[float | None, float | None] | None:
+    """(value, value_end) of ``figure`` restated in its base unit, or None
+    when its units are not ones jlp knows how to restate (or it has no
+    single written number, as 1+8)."""
+    from ..vocabulary import UNIT_FACTORS
+
+    if figure.value is None:
+        return None
+    end = figure.value_end
+    if figure.unit is None:
+        return figure.value, end
+    if (figure.unit, figure.unit_base) == ("年代", "year") and figure.as_written.startswith("20世纪"):
+        # 20世纪50年代至90年代: from the first year of the 1950s to the last of the 1990s.
+        return 1900 + figure.value, (1900 + end + 9 if end is not None else None)
+    factor = UNIT_FACTORS.get((figure.unit, figure.unit_base))
+    if factor is None:
+        return None
+    return figure.value * factor, (end * factor if end is not None else None)
 
 
 def source_haystack(source_text: str) -> str:

@@ -67,8 +67,13 @@ def _check_kind(path: Path, mode: int) -> None:
         raise unusable(path, "is a device, not a facts file", "pass the path of a .yaml file")
 
 
+def _megabytes(size: int) -> str:
+    megabytes = size / 1048576
+    return f"{megabytes:.0f} MB" if megabytes >= 10 else f"{megabytes:.2g} MB"
+
+
 def _over_limit(path: Path, size: int, limit: int) -> DataError:
-    return unusable(path, f"is {size / 1048576:.0f} MB, over the {limit / 1048576:.0f} MB limit for a facts file",
+    return unusable(path, f"is {_megabytes(size)}, over the {_megabytes(limit)} limit for a facts file",
                     "set JLP_MAX_FACTS_MB to raise the limit")
 
 

@@ -50,7 +50,8 @@ def _filter(name: str):
     """The option of a shared filter, made when a command that has it is built
     (annotations are strings, evaluated then: see the module docstring)."""
     short, help, complete = FILTERS[name]
-    return typer.Option(f"--{name}", short, help=help, autocompletion=completion(complete), show_default=False)
+    return typer.Option(f"--{name}", short, help=help, autocompletion=completion(complete), show_default=False,
+                        metavar=name.upper())
 
 
 def _version(value: bool) -> None:
@@ -144,7 +145,8 @@ def show(
 
 @command("entities")
 def entities(ctx: typer.Context, entity_type: Annotated[Optional[str], typer.Option(
-        "--type", help="Only entities of this type (place, company, …).", autocompletion=completion("complete_types"),
+        "--type", metavar="TYPE", help="Only entities of this type (place, company, …).",
+        autocompletion=completion("complete_types"),
         show_default=False)] = None) -> None:
     """List the places, organisations, projects, platforms, programmes and industries.
 
@@ -171,7 +173,7 @@ def entity(
 @command("figures")
 def figures(
     ctx: typer.Context,
-    sort: Annotated[str, typer.Option("--sort", help="Sort by fact, metric, value, value_base or period.",
+    sort: Annotated[str, typer.Option("--sort", metavar="FIELD", help="Sort by fact, metric, value, value_base or period.",
                                       autocompletion=completion("complete_figure_sorts"))] = "fact",
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Largest or latest first.")] = False,
     section: Annotated[Optional[str], _filter("section")] = None,
@@ -209,7 +211,7 @@ def search(
     kind: Annotated[Optional[str], _filter("kind")] = None,
     entity: Annotated[Optional[str], _filter("entity")] = None,
     tag: Annotated[Optional[str], _filter("tag")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="At most this many results (0: all).")] = 20,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, metavar="N", help="At most this many results (0: all).")] = 20,
     explain: Annotated[bool, typer.Option("--explain", help="Show what matched where, the parts of each score "
                                           "and the words a result leaves unmatched.")] = False,
     every_word: Annotated[bool, typer.Option("--all", help="Only facts that match every word of the query "
@@ -240,7 +242,7 @@ def search(
 @command("validate")
 def validate(
     ctx: typer.Context,
-    source: Annotated[Optional[str], typer.Option("--source", help="Also check every quote against this text "
+    source: Annotated[Optional[str], typer.Option("--source", metavar="PATH", help="Also check every quote against this text "
                                                    "(e.g. ../shared/source/article.txt).", show_default=False)] = None,
 ) -> None:
     """Check a facts file: YAML, schema, ids, references, figures and (with --source) quotes.
@@ -269,14 +271,15 @@ def schema(
 @command("export", shared=False)
 def export(
     ctx: typer.Context,
-    format: Annotated[str, typer.Option("--format", "-f", help="json, yaml, or sqlite (a database for Datasette "
-                                        "or sqlite-utils).", autocompletion=completion("complete_export_formats"))]
-    = "json",
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (atomically); "
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="json (the default), yaml, or sqlite (a "
+                                                  "database for Datasette or sqlite-utils).", show_default=False,
+                                                  autocompletion=completion("complete_export_formats"))] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Short for --format json.")] = False,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to this file (atomically); "
                                                   "- is standard output.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --output if it is an existing regular file.")]
     = False,
-    facts: Annotated[Optional[str], typer.Option("--facts", help="Facts file to read instead of the shipped one "
+    facts: Annotated[Optional[str], typer.Option("--facts", metavar="PATH", help="Facts file to read instead of the shipped one "
                                                  "(also $JLP_FACTS).", show_default=False)] = None,
 ) -> None:
     """The whole fact book as one document in the shape of facts.yaml (json, yaml), or as a SQLite database.
@@ -288,4 +291,11 @@ def export(
 
     session = Session.of(ctx)
     session.choose({"facts": facts}, root=False)
-    run_export(session, format, output, force)
+    if format and json_ and format.lower() != "json":
+        from ..errors import UsageError
+
+        raise UsageError(f"--json and --format {format} contradict each other", hint="use one of them")
+    # Given before the command (jlp --format yaml export) counts too.
+    root = session.chosen
+    chosen = format or ("json" if json_ or root.get("json_") else None) or root.get("format") or "json"
+    run_export(session, chosen, output, force)

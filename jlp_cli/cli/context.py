@@ -59,7 +59,7 @@ class Settings:
         except ValueError:
             megabytes = float("nan")
         if not (0 < megabytes <= 1024 * 1024):  # also refuses nan and inf
-            raise UsageError(f"JLP_MAX_FACTS_MB is {raw!r}, not a size in megabytes",
+            raise UsageError(f"JLP_MAX_FACTS_MB is {raw!r}, not a size in megabytes from 0 to 1048576",
                              hint="set it to a number such as 200, or unset it for the default of 96")
         return int(megabytes * 1024 * 1024)
 
@@ -197,7 +197,8 @@ class Session:
 
     @property
     def chosen(self) -> dict:
-        return self._choice or self._root_choice
+        """The shared options in force: the command's, else the group's."""
+        return {**self._root_choice, **self._choice}
 
     @property
     def output(self):
@@ -217,6 +218,8 @@ class Session:
         from ..book import packaged_facts
 
         explicit = self.chosen.get("facts") or self.settings.facts
+        if explicit == "-":  # as for -o -: standard input
+            return Path("/dev/stdin")
         return Path(explicit) if explicit else packaged_facts()
 
     def store_options(self, progress=None):
@@ -233,6 +236,8 @@ class Session:
             from ..store.cache import open_store
 
             progress = None
+            from .output import _isatty
+
             if _isatty(sys.stderr):
                 from .progress import BuildProgress
 
@@ -259,10 +264,3 @@ class Session:
             except Exception:  # closing never decides a run's outcome
                 pass
             self._book = None
-
-
-def _isatty(stream) -> bool:
-    try:
-        return bool(stream is not None and stream.isatty())
-    except (AttributeError, ValueError, OSError):
-        return False

@@ -41,15 +41,18 @@ def print_schema(fmt: str) -> None:
 
     from ..model import json_schema
 
+    fmt = fmt.lower()
     if fmt not in ("json", "yaml"):
         raise UsageError(f"jlp schema prints json or yaml, not {fmt!r}", hint="use --format json or --format yaml")
     schema = json_schema()
     if fmt == "yaml":
         import yaml
 
-        sys.stdout.write(yaml.safe_dump(schema, allow_unicode=True, sort_keys=False))
+        text = yaml.safe_dump(schema, allow_unicode=True, sort_keys=False)
     else:
-        sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 EXPORT_FORMATS = ("json", "yaml", "sqlite")
@@ -83,12 +86,7 @@ def run_export(session, fmt: str, output: str | None, force: bool) -> None:
         from ..render.sqlite_export import write_database, write_stream
 
         if target is None:
-            out.out.flush()
-            stream = getattr(out.out, "buffer", None)
-            if stream is None:
-                raise UsageError("standard output cannot take binary data here",
-                                 hint="write it to a file: jlp export --format sqlite -o jiulongpo.db")
-            write_stream(document, stream)
+            out.out.write_binary(lambda stream: write_stream(document, stream))
         else:
             write_database(document, target, force=force)
             print(f"wrote {target}", file=sys.stderr)

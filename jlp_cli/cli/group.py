@@ -45,19 +45,17 @@ class JlpGroup(TyperGroup):
             raise
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        import os
-
         from . import registry
         from .context import Session, Settings
 
+        settings = Settings.from_environment()
         # Typer's own rule for the variable that asks for completions.
         variable = complete_var or f"_{prog_name or 'jlp'}_COMPLETE".replace("-", "_").upper()
-        registry.completing = bool(os.environ.get(variable))
+        registry.completing = bool(settings.get(variable))
         if registry.completing:
             from typer._completion_classes import completion_init
 
             completion_init()  # the shells' completion classes (Typer's add_completion would)
-        settings = Settings.from_environment()
 
         if args is None:
             args = sys.argv[1:]
@@ -68,7 +66,17 @@ class JlpGroup(TyperGroup):
                                                 standalone_mode=False, obj=session, **extra)
             return result if isinstance(result, int) else 0
 
-        status = run_session(invoke, settings)
+        # Everything written to stdout (help, version and completion scripts
+        # included) goes through one stream that says in one sentence when it
+        # cannot be written, and ends quietly when its reader has gone.
+        from .output import _Tracked
+
+        stdout = sys.stdout
+        sys.stdout = _Tracked(stdout) if not isinstance(stdout, _Tracked) else stdout
+        try:
+            status = run_session(invoke, settings)
+        finally:
+            sys.stdout = stdout
         if standalone_mode:
             sys.exit(status)
         return status

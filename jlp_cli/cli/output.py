@@ -166,6 +166,23 @@ class _Tracked:
     def isatty(self) -> bool:
         return _isatty(self._stream)
 
+    def write_binary(self, copy) -> None:
+        """``copy(binary_stream)`` into the stream's bytes (a database to a
+        pipe), with the same sentences as text."""
+        buffer = getattr(self._stream, "buffer", None)
+        if buffer is None:
+            raise OutputFailed("standard output cannot take binary data here",
+                               "write it to a file with -o FILE")
+        self.flush()
+        self.written = True
+        try:
+            copy(buffer)
+            buffer.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            raise OutputClosed() from None
+        except OSError as exc:
+            raise write_failure(exc) from None
+
     def __getattr__(self, name):
         return getattr(self._stream, name)
 
@@ -226,6 +243,14 @@ class Output:
             from .paging import page
 
             page(buffer.getvalue(), self.settings, self.terminal, self.out, always=self.page is True)
+        elif fmt in ("json", "yaml"):
+            # One document: made whole before its first byte is written, so
+            # that a store found damaged half-way leaves no half a document.
+            import io
+
+            buffer = io.StringIO()
+            count = self._write(view, fmt, buffer)
+            self.out.write(buffer.getvalue())
         else:
             count = self._write(view, fmt, self.out)
         self.out.flush()

@@ -21,7 +21,7 @@ def run_search(book, query: str, limit: int, explain: bool, chosen: dict, highli
         if highlight:
             highlights[hit.fact["id"]] = {"zh": highlight_spans(hit, "zh"), "en": highlight_spans(hit, "en")}
     view = views.search(records, highlights, explain, query)
-    if strict:
+    if strict and not found.hits and find(book, query, limit=1, **chosen).hits:
         view.empty_hint = "without --all, facts that match some of the words are shown"
     return view, found
 
@@ -31,8 +31,11 @@ def notes(found: Found, limit: int) -> list[str]:
     word (the results are the best partial matches), and that the results
     were cut by --limit."""
     out = []
-    if found.hits and not found.complete and len(found.words) > 1:
-        out.append(f"no fact has all of: {', '.join(found.words)}; showing best partial matches")
+    if found.hits and not found.complete:
+        if len(found.words) > 1:
+            out.append(f"no fact has all of: {', '.join(found.words)}; showing best partial matches")
+        else:
+            out.append(f"no fact has {', '.join(found.words)} as such; showing near matches")
     if limit and len(found.hits) >= limit:
         total = found.total()
         if total > len(found.hits):

@@ -288,6 +288,9 @@ def explanations(page: Page, records: list[dict]) -> None:
             text = words(f"matched {match.get('form')}{note} '{match.get('tokens')}' in {match.get('column')}"
                          f"{quality}")
             lines += layout.indented(layout.wrap(text, page.width - EXPLAIN_INDENT), EXPLAIN_INDENT)
+        if explain.get("unmatched"):
+            text = words("unmatched (no match, or only a weak one): " + ", ".join(explain["unmatched"]))
+            lines += layout.indented(layout.wrap(text, page.width - EXPLAIN_INDENT), EXPLAIN_INDENT)
         page.add(lines, gap=True)
 
 

@@ -607,10 +607,16 @@ def table(columns: list[Column], records: list[Any], width: int, title: str = ""
     fitted = lifted = None
     for mode in (0, 1):  # comfortable, least
         measures = {i: both[i][mode] for i in shown}
-        fitted = _fit(columns, measures, shown, width)
-        if fitted is None and lift and key is not None:
-            fitted = _fit(columns, measures, [i for i in shown if i != columns.index(key)], width - INDENT)
-            lifted = columns.index(key) if fitted is not None else None
+        plain = _fit(columns, measures, shown, width)
+        raised = None
+        if lift and key is not None:
+            raised = _fit(columns, measures, [i for i in shown if i != columns.index(key)], width - INDENT)
+        # Whichever drops fewer columns: a wider terminal never shows less
+        # than a narrower one (lifting the key is tried as well as dropping).
+        if plain is not None and (raised is None or len(plain[2]) <= len(raised[2])):
+            fitted, lifted = plain, None
+        elif raised is not None:
+            fitted, lifted = raised, columns.index(key)
         if fitted is not None:
             break
     if fitted is None:

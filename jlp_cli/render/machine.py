@@ -158,7 +158,10 @@ def tabular_columns(view: View, fields: list[str] | None, lang: str) -> list[tup
             for code in (("zh", "en") if lang == "both" else (lang,)):
                 out.append((f"{column.key}.{code}", _bilingual_getter(column, code)))
         else:
-            out.append((column.key, column.get or _getter(column.key)))
+            getter = column.get or _getter(column.key)
+            if lang in ("zh", "en"):  # a cell of nested {zh, en} pairs (figures) keeps the one language
+                getter = (lambda find: lambda record: only_language(find(record), lang))(getter)
+            out.append((column.key, getter))
     return out
 
 

@@ -48,23 +48,26 @@ def quantity(value: Any) -> str:
     return sign + ",".join(reversed(groups)) + dot + fraction
 
 
-def figure_value(figure: dict) -> str:
-    """The number as the article gives it: 10.6, 50–90, 1+8."""
+def figure_value(figure: dict, number=None) -> str:
+    """The number as the article gives it: 10.6, 50–90, 1+8 (each number
+    written by ``number``: ``quantity`` for people, ``plain`` for machines)."""
+    number = number or quantity
     if figure.get("components"):
-        return "+".join(quantity(c) for c in figure["components"])
-    text = quantity(figure.get("value"))
+        return "+".join(number(c) for c in figure["components"])
+    text = number(figure.get("value"))
     if figure.get("value_end") is not None:
-        text += "–" + quantity(figure["value_end"])
+        text += "–" + number(figure["value_end"])
     return text
 
 
-def figure_base(figure: dict) -> str:
+def figure_base(figure: dict, number=None) -> str:
     """The value in its base unit: 1,060,000,000; 1950–1999."""
+    number = number or quantity
     if figure.get("value_base") is None:
         return ""
-    text = quantity(figure["value_base"])
+    text = number(figure["value_base"])
     if figure.get("value_base_end") is not None:
-        text += "–" + quantity(figure["value_base_end"])
+        text += "–" + number(figure["value_base_end"])
     return text
 
 

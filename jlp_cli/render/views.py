@@ -8,39 +8,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .numbers import plain as cell  # what machine.cell writes for a number, without importing machine
+from .numbers import figure_value, plain
 from .view import Column, View
 
 TEXT = Column("text", "text", bilingual=True)
 ID = Column("id", "id", wrap=False, style="cyan")
-
-
-def figure_value(figure: dict) -> str:
-    """The number as the article gives it: 10.6, 50–90, 1+8."""
-    if figure.get("components"):
-        return "+".join(cell(c) for c in figure["components"])
-    text = cell(figure.get("value"))
-    if figure.get("value_end") is not None:
-        text += "–" + cell(figure["value_end"])
-    return text
-
-
-def figure_base(figure: dict) -> str:
-    if figure.get("value_base") is None:
-        return ""
-    text = cell(figure["value_base"])
-    if figure.get("value_base_end") is not None:
-        text += "–" + cell(figure["value_base_end"])
-    return text
-
-
-def figure_summary(figure: dict, lang: str = "en") -> str:
-    """'hydrogen industry operating revenue: 10.6亿元 (2023)' in one line."""
-    metric = figure["metric"]["en" if lang == "en" else "zh"]
-    text = f"{metric}: {figure['as_written']}"
-    if figure.get("period"):
-        text += f" ({figure['period']})"
-    return text
 
 
 def _ids(key: str):
@@ -64,7 +36,7 @@ def show(record: dict, entities: list[dict], section: dict | None) -> View:
     columns = [
         ID, Column("section", "section"), Column("kind", "kind"), TEXT,
         Column("quote", "quote"), Column("entities", "entities"),
-        Column("figures", "figures", get=lambda r: "; ".join(figure_summary(f) for f in r["figures"])),
+        Column("figures", "figures"),
         Column("tags", "tags"), Column("period", "period"),
     ]
     return View(record, columns, single=True, kind="fact",
@@ -102,11 +74,15 @@ def figures(rows: list[dict], chart: bool = True) -> View:
     columns = [
         Column("fact", "fact", wrap=False, style="cyan"),
         Column("metric", "metric", bilingual=True),
-        Column("value", "value", wrap=False, get=lambda r: r["value"] if r["value"] is not None else figure_value(r)),
+        Column("value", "value", wrap=False,
+               get=lambda r: r["value"] if r["value"] is not None else figure_value(r, plain)),
         Column("value_end", "to", wrap=False),
         Column("unit", "unit", wrap=False),
+        Column("unit_en", "unit (English)", wrap=False),
         Column("value_base", "base value", wrap=False),
+        Column("value_base_end", "base value to", wrap=False),
         Column("unit_base", "base unit", wrap=False),
+        Column("derived", "derived", wrap=False),
         Column("period", "period", wrap=False),
         Column("as_written", "as written"),
     ]
@@ -128,8 +104,7 @@ def overview(data: dict) -> View:
         Column("counts.entities", "entities"),
         Column("counts.figures", "figures"),
         Column("sections", "sections", get=lambda d: [s["id"] for s in d["sections"]]),
-        Column("headline_figures", "headline figures",
-               get=lambda d: "; ".join(figure_summary(f) for f in d["headline_figures"])),
+        Column("headline_figures", "headline figures"),
     ]
     return View(data, columns, single=True, kind="overview", title=article["title"]["zh"])
 

@@ -61,6 +61,12 @@ NAME_PART = 0.55
 #: as a whole name of an entity it names; not by a rare reading of a
 #: character, a part of a name or a fragment of a number alone.
 FOUND = 0.5
+#: Below this a form's match is no answer at all: a rare reading of a
+#: character alone, a guess (a typo's correction, a prefix) met only inside
+#: a longer name. (A word of a name, Sinosynergy of Sinosynergy Power, is an
+#: answer; so is a fragment of a number typed as cut from the text, 6亿 of
+#: 10.6亿.)
+AT_ALL = 0.2
 
 
 class Match(Record):
@@ -78,7 +84,7 @@ class Match(Record):
 
 
 class Hit(Record):
-    __slots__ = ("fact", "score", "parts", "matches", "columns", "unmatched", "coverage")
+    __slots__ = ("fact", "score", "parts", "matches", "columns", "unmatched", "coverage", "best")
 
     def __init__(self, fact: dict, score: float, parts: dict[str, float], matches: list[Match],
                  columns: dict[str, list[str]], unmatched: tuple[str, ...] = ()):
@@ -89,6 +95,7 @@ class Hit(Record):
         self.columns = columns  # the fact's index tokens, in the columns the query reads
         self.unmatched = unmatched  # the query's words this fact does not match
         self.coverage = 1.0  # how well it matches the query's words, 0–1 (see _rank)
+        self.best = 1.0  # the quality of its best match of a required word
 
     @property
     def complete(self) -> bool:
@@ -246,7 +253,7 @@ def find(store, text: str, limit: int | None = 20, strict: bool = False, **filte
     facts = store.facts_by_rowids(rowids)
     columns = {rowid: full_row(row) for rowid, row in store.index_rows(rowids, _columns_read(query)).items()}
     named = _named_entities(store, query)
-    weights = _weights(store, query, filters) if several else {}
+    weights = _weights(store, query) if several else {}
     best = max(-rank for rank in ranked.values())
     hits = [_rank(query, facts[rowid], -rank / best if best > 0 else 0.0, columns[rowid], named, weights)
             for rowid, rank in ranked.items()]
@@ -258,6 +265,10 @@ def find(store, text: str, limit: int | None = 20, strict: bool = False, **filte
         if best_coverage > 0:
             hit.parts["bm25"] *= min(1.0, hit.coverage / best_coverage)
         hit.score = round(sum(hit.parts.values()), 4)
+    if query.required:
+        # A fact that matches none of the words at all is no answer, unless
+        # it is about an entity the query names.
+        hits = [hit for hit in hits if hit.best >= AT_ALL or hit.parts["entity"] > 0]
     hits.sort(key=lambda h: (not h.complete, -h.score, h.fact["id"]))
     return Found(hits[:limit] if limit else hits, query, store, filters, strict)
 
@@ -283,7 +294,7 @@ def _as_typed(query: Query) -> str | None:
     return " OR ".join(form.fts() for form in dict.fromkeys(own))
 
 
-def _weights(store, query: Query, filters: dict) -> dict[int, float]:
+def _weights(store, query: Query) -> dict[int, float]:
     """Each required piece's weight: how rare it is in the book (BM25's
     inverse document frequency); 0 for a word no fact has."""
     total = max(1, store.fact_count())
@@ -406,6 +417,7 @@ def _rank(query: Query, fact: dict, bm25: float, columns: dict[str, str], named:
         parts["entity"] = ENTITY_BOOST if says_it else LINKED_BOOST
     hit = Hit(fact=fact, score=0.0, parts=parts, matches=matches, columns=tokens, unmatched=unmatched)
     hit.coverage = coverage
+    hit.best = max((quality[i] for i in required), default=1.0)
     return hit
 
 

@@ -264,13 +264,24 @@ def parse_en(words: list[str]) -> Number | None:
             return None
     total = current = 0
     seen = False
+    last = None  # since the last scale word: "tens", "ones" or nothing yet
     for word in whole_words:
         if word == "and":
             continue
-        if word in EN_ONES or word in EN_TENS:
-            current += EN_ONES.get(word, 0) + EN_TENS.get(word, 0)
+        if word in EN_TENS:
+            if last is not None:  # twenty thirty: two numbers, not fifty
+                return None
+            current += EN_TENS[word]
+            last = "tens"
+            seen = True
+        elif word in EN_ONES:
+            if last == "ones" or (last == "tens" and EN_ONES[word] > 9):  # five six, twenty twelve
+                return None
+            current += EN_ONES[word]
+            last = "ones"
             seen = True
         elif word in EN_SCALES:
+            last = None
             scale = EN_SCALES[word]
             current = (current or 1) * scale if scale == 100 else current
             if scale > 100:

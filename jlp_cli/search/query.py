@@ -65,6 +65,10 @@ CHARS = FORM_COLUMNS["partial"]
 MARK = FORM_COLUMNS["mark"]
 #: English forms without the num column (a prefix, a typo: words, no units).
 WORDS = tuple(c for c in ENGLISH if c != "num")
+#: A letter alone is no name: in ``names`` it would only meet the initials
+#: of every name (c of c q s, 重庆市), so it is looked for in the text and
+#: the figures (q of 2024 q1) only.
+LETTER = tuple(c for c in ENGLISH if c != "names")
 
 
 
@@ -227,12 +231,6 @@ def segmentations(letters: str, allow_prefix: bool, limit: int = 4) -> list[list
     return best[0]
 
 
-def segment_pinyin(letters: str, allow_prefix: bool) -> list[str] | None:
-    """The first of ``segmentations``, or None when the letters are no pinyin."""
-    found = segmentations(letters, allow_prefix)
-    return found[0] if found else None
-
-
 #: ü in any tone, as typed, to v; folding would make it u, which is another
 #: vowel. (Translation tables rather than regular expressions here: every
 #: query is parsed once per process, so compiling a pattern would cost more
@@ -350,6 +348,8 @@ def _typo_forms(word: str, lexicon: Lexicon) -> list[Form]:
         corrected += [stems[s] for s in sorted(known) if s not in corrected]
     forms = []
     for guess in dict.fromkeys(corrected):
+        if guess in STOP_EN:
+            continue  # rover is no typo of over: a word asked with finds nothing
         forms.append(Form("typo", WORDS, (stem(guess),), note=guess))
     return forms[:5]
 
@@ -637,7 +637,8 @@ def _number_forms(word: _Word) -> list[Form]:
 def _latin_forms(word: _Word, folded_v: str, last: bool, lexicon: Lexicon, family_words: list[str],
                  has_concept: bool) -> list[Form]:
     text = word.text
-    forms: list[Form] = [Form("english", ENGLISH, (stem(text),)), Form("latin", LATIN, (text,))]
+    forms: list[Form] = [Form("english", ENGLISH if len(text) > 1 else LETTER, (stem(text),)),
+                         Form("latin", LATIN, (text,))]
     pinyin = _pinyin_forms(folded_v[word.start:word.end], last) if text.isalnum() else []
     forms.extend(pinyin)
     for other in family_words:

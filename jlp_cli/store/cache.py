@@ -119,25 +119,15 @@ def _stamped_sha256(cache: Path, facts_path: Path, status: os.stat_result, optio
 
 def _write_stamp(cache: Path, facts_path: Path, status: os.stat_result, sha256: str, options: StoreOptions) -> None:
     stamp = {**_identity(facts_path, status), "sha256": sha256, "store_version": version(options)}
+    from ..errors import UsageError
+    from ..files import write_bytes
+
+    target = _stamp_path(cache, facts_path)
     try:
-        atomic_write(_stamp_path(cache, facts_path), json.dumps(stamp).encode())
-    except OSError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(target, json.dumps(stamp).encode(), force=True)
+    except (OSError, UsageError):
         pass  # a read-only cache only costs a hash next time
-
-
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a temporary file and a rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    import tempfile  # only when writing: a warm command never does
-
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        _remove(Path(temp))
-        raise
 
 
 def _remove(path: Path) -> None:

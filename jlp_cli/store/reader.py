@@ -111,6 +111,18 @@ class FactStore:
             "WHERE n.key = ? ORDER BY e.ord", (key,))
         return [i for (i,) in rows]
 
+    def entities_named_from(self, start: str) -> list[str]:
+        """Entity ids one of whose names starts with ``start`` (folded, as
+        ``entities_named``), when that is one entity; several ids when it
+        starts names of several."""
+        key = self.index.name_key(start)
+        if not key:
+            return []
+        rows = self._query(
+            "SELECT DISTINCT n.entity_id FROM names n JOIN entities e ON e.id = n.entity_id "
+            "WHERE n.key >= ? AND n.key < ? ORDER BY e.ord LIMIT 50", (key, key + "\U0010ffff"))
+        return [i for (i,) in rows]
+
     def entities_by_ids(self, ids: Iterable[str]) -> list[dict]:
         ids = list(dict.fromkeys(ids))
         found = {e["id"]: e for e in self._json_in("entities", "id", ids)}
@@ -227,10 +239,6 @@ class FactStore:
         """The number of facts of the book."""
         row = self._one("SELECT value FROM meta WHERE key = 'fact_count'")
         return int(row[0]) if row else 0
-
-    def has_word(self, word: str) -> bool:
-        """Whether ``word`` is one of the book's words (or a concept's)."""
-        return self._one("SELECT 1 FROM vocab WHERE word = ?", (word,)) is not None
 
     def known_words(self, candidates: Iterable[str]) -> set[str]:
         """Those of ``candidates`` that are words of the book or keys of the
