@@ -60,13 +60,40 @@ def home_snapshot(home: Path) -> dict:
     return snapshot
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _sandbox(tmp_path_factory):
-    """A home, caches and settings of the tests' own for the whole session."""
-    home = real_home()
-    before = home_snapshot(home)
-    sandbox = tmp_path_factory.mktemp("home")
-    saved = {k: os.environ.get(k) for k in USER_SETTINGS + HOME_VARIABLES}
+def under_mutation() -> bool:
+    """True while mutmut runs the suite (it sets MUTANT_UNDER_TEST for its
+    runs: stats, the clean run and every mutant)."""
+    return "MUTANT_UNDER_TEST" in os.environ
+
+
+def examples(count: int, **options):
+    """Hypothesis settings for a property tried on ``count`` examples. Under
+    mutmut a tenth as many (at least 10), derandomized: a mutant is tried on
+    the same examples every run, and a run over hundreds of mutants stays
+    short. (An explicit ``max_examples`` overrides a profile, so every
+    property with a count of its own says it through here.)"""
+    from hypothesis import settings
+
+    if under_mutation():
+        return settings(max_examples=max(10, count // 10), derandomize=True, database=None, **options)
+    return settings(max_examples=count, **options)
+
+
+_SAVED: dict = {}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """A home, caches and settings of the tests' own, set before collection
+    (a test module may run code as it is imported) and kept to the end."""
+    if under_mutation():
+        from hypothesis import settings
+
+        settings.register_profile("mutation", max_examples=10, derandomize=True, database=None)
+        settings.load_profile("mutation")
+    _SAVED["before"] = home_snapshot(real_home())
+    _SAVED["environment"] = {k: os.environ.get(k) for k in USER_SETTINGS + HOME_VARIABLES}
+    sandbox = config._tmp_path_factory.mktemp("home")
     for key in USER_SETTINGS:
         os.environ.pop(key, None)
     os.environ["HOME"] = str(sandbox)
@@ -74,16 +101,28 @@ def _sandbox(tmp_path_factory):
                           ("XDG_DATA_HOME", ".local/share"), ("XDG_STATE_HOME", ".local/state"),
                           ("UV_CACHE_DIR", "uv-cache"), ("PIP_CACHE_DIR", "pip-cache")):
         os.environ[key] = str(sandbox / relative)
-    cache = sandbox / "jlp-cache"
-    os.environ["JLP_CACHE_DIR"] = str(cache)
-    yield cache
-    for key, value in saved.items():
+    os.environ["JLP_CACHE_DIR"] = str(sandbox / "jlp-cache")
+
+
+def pytest_unconfigure(config):
+    for key, value in _SAVED.pop("environment", {}).items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sandbox():
+    """At the end of the session, the real home must be as it was. (Not
+    under mutmut: a mutant of the core cannot write there, and another
+    program of the user writing meanwhile would pass for a killed mutant.)"""
+    yield Path(os.environ["JLP_CACHE_DIR"])
+    if under_mutation():
+        return
+    home = real_home()
     after = home_snapshot(home)
-    changed = sorted(key for key in before if before[key] != after[key])
+    changed = sorted(key for key in _SAVED["before"] if _SAVED["before"][key] != after[key])
     assert not changed, f"the test suite changed the real home directory {home}: {changed}"
 
 

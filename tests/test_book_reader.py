@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -25,7 +25,7 @@ from jlp_cli.book.yaml_events import EventReader, loader_class
 from jlp_cli.cli.app import app
 from jlp_cli.model import FactBook
 
-from .conftest import MINI, ROOT, SHIPPED, open_store
+from .conftest import MINI, ROOT, SHIPPED, examples, open_store
 
 GOOD = MINI.read_text(encoding="utf-8")
 
@@ -140,7 +140,7 @@ documents = st.recursive(scalars, lambda children: st.lists(children, max_size=4
 
 
 @given(st.dictionaries(st.text(max_size=8), documents, max_size=5), st.booleans(), st.sampled_from([None, 0, 2]))
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_plain_documents_read_the_same_as_with_pyyaml(document, flow, indent):
     """Strings that look like other types are dumped quoted, so the plain
     ones reach the resolver: both readers must build the same values."""
@@ -171,7 +171,7 @@ MUTATIONS = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 30),
 
 
 @given(MUTATIONS)
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_a_broken_book_is_never_passed(cuts):
     """Whatever the reader passes is what PyYAML and the schema make of the
     text; whatever the schema refuses, the reader refuses too."""
@@ -188,7 +188,7 @@ def test_a_broken_book_is_never_passed(cuts):
 
 
 @given(MUTATIONS)
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_a_file_reports_what_its_text_reports(cuts):
     import tempfile
 
@@ -217,7 +217,7 @@ EDITS = [
 
 
 @given(st.lists(st.sampled_from(EDITS), min_size=1, max_size=5, unique=True))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_every_problem_has_a_line_in_the_file(edits):
     text = GOOD
     for old, new in edits:

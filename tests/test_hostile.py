@@ -10,7 +10,7 @@ import sys
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -22,7 +22,7 @@ from jlp_cli.render import views
 from jlp_cli.render.human import render as render_human
 from jlp_cli.render.machine import MACHINE_FORMATS, write
 
-from .conftest import MINI, ROOT
+from .conftest import MINI, ROOT, examples
 
 runner = CliRunner()
 GOOD = MINI.read_text(encoding="utf-8")
@@ -178,7 +178,7 @@ def _strip_our_styles(out: str) -> str:
 
 
 @given(st.text(max_size=300))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_every_renderer_takes_any_text(text):
     import io
 
@@ -212,7 +212,7 @@ def _book_shaped():
 
 
 @given(documents | _book_shaped())
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_the_loader_returns_a_book_or_problems(document):
     text = yaml.safe_dump(document, allow_unicode=True)
     book, problems = validate_text(text)
@@ -222,7 +222,7 @@ def test_the_loader_returns_a_book_or_problems(document):
 
 
 @given(st.binary(max_size=400))
-@settings(max_examples=200, deadline=None)
+@examples(200, deadline=None)
 def test_the_loader_takes_any_bytes(data):
     try:
         text = source.decode(data, "fuzz.yaml")

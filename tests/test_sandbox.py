@@ -9,11 +9,20 @@ from pathlib import Path
 
 from .conftest import ROOT, home_snapshot, real_home
 
+#: The home as this module is imported, while the tests are collected.
+HOME_WHILE_COLLECTING = os.environ["HOME"]
+
 
 def test_home_and_caches_point_into_a_temporary_directory(tmp_path_factory):
     base = Path(tmp_path_factory.getbasetemp())
     for name in ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "UV_CACHE_DIR", "JLP_CACHE_DIR"):
         assert Path(os.environ[name]).is_relative_to(base), name
+
+
+def test_collecting_the_tests_is_sandboxed_too(tmp_path_factory):
+    """A test module that runs code as it is imported writes in the sandbox."""
+    assert Path(HOME_WHILE_COLLECTING) == Path(os.environ["HOME"])
+    assert Path(HOME_WHILE_COLLECTING).is_relative_to(Path(tmp_path_factory.getbasetemp()))
 
 
 def test_subprocesses_inherit_the_sandbox(tmp_path_factory):

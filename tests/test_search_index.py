@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from jlp_cli.search.index import Indexer
@@ -12,7 +12,7 @@ from jlp_cli.search.layout import SEPARATOR
 from jlp_cli.search.normalize import tokenize, words
 from jlp_cli.store.writer import entity_names
 
-from .conftest import SHIPPED
+from .conftest import SHIPPED, examples
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ TRICKY = st.text(alphabet="0123456789.._ aZé亿融重\uf900\U00020000２，", m
 
 @given(TRICKY)
 @example("10.6亿元 5g融合 ab亿.5 1.融")
-@settings(max_examples=300, deadline=None)
+@examples(300, deadline=None)
 def test_index_words_are_the_query_tokens(text):
     assert words(text) == [t.text for t in tokenize(text)]
 

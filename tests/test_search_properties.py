@@ -14,15 +14,15 @@ from __future__ import annotations
 from functools import lru_cache
 
 import yaml
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
 from jlp_cli.errors import UsageError
 from jlp_cli.search.engine import highlight_spans, search
 
-from .conftest import SHIPPED
+from .conftest import SHIPPED, examples
 
-PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = examples(200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @lru_cache(maxsize=1)
