@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import ROOT, home_snapshot, real_home
+import pytest
+
+from .conftest import ROOT, home_snapshot, real_home, under_mutation
 
 #: The home as this module is imported, while the tests are collected.
 HOME_WHILE_COLLECTING = os.environ["HOME"]
@@ -19,6 +21,7 @@ def test_home_and_caches_point_into_a_temporary_directory(tmp_path_factory):
         assert Path(os.environ[name]).is_relative_to(base), name
 
 
+@pytest.mark.skipif(under_mutation(), reason="mutmut runs pytest several times in one process; a module is imported once")
 def test_collecting_the_tests_is_sandboxed_too(tmp_path_factory):
     """A test module that runs code as it is imported writes in the sandbox."""
     assert Path(HOME_WHILE_COLLECTING) == Path(os.environ["HOME"])
