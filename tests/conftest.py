@@ -72,9 +72,11 @@ def examples(count: int, **options):
     the same examples every run, and a run over hundreds of mutants stays
     short. (An explicit ``max_examples`` overrides a profile, so every
     property with a count of its own says it through here.)"""
-    from hypothesis import settings
+    from hypothesis import HealthCheck, settings
 
     if under_mutation():
+        # A loaded machine must not pass for a killed mutant: no health check, no deadline.
+        options.update(suppress_health_check=list(HealthCheck), deadline=None)
         return settings(max_examples=max(10, count // 10), derandomize=True, database=None, **options)
     return settings(max_examples=count, **options)
 
@@ -87,9 +89,10 @@ def pytest_configure(config):
     """A home, caches and settings of the tests' own, set before collection
     (a test module may run code as it is imported) and kept to the end."""
     if under_mutation():
-        from hypothesis import settings
+        from hypothesis import HealthCheck, settings
 
-        settings.register_profile("mutation", max_examples=10, derandomize=True, database=None)
+        settings.register_profile("mutation", max_examples=10, derandomize=True, database=None,
+                                  suppress_health_check=list(HealthCheck), deadline=None)
         settings.load_profile("mutation")
     _SAVED["before"] = home_snapshot(real_home())
     _SAVED["environment"] = {k: os.environ.get(k) for k in USER_SETTINGS + HOME_VARIABLES}

@@ -121,3 +121,71 @@ def test_a_fact_with_an_extension_character_is_found_in_traditional(tmp_path):
 
     store = open_store(book_with(tmp_path, with_rare_character), cache_dir=None)
     assert [h.fact["id"] for h in search(store, traditional * 2)][:1] == ["aluminium-ingots"]
+
+
+# -- what an unknown name is told ------------------------------------------------------
+
+def usage_error(call):
+    from jlp_cli.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        call()
+    return caught.value
+
+
+def test_a_near_miss_of_a_kind_or_type_is_told_the_close_one():
+    error = usage_error(lambda: lookups.check_kind("statistics"))
+    assert (error.message, error.hint) == ("there is no fact kind 'statistics'", "did you mean 'statistic'?")
+    error = usage_error(lambda: lookups.check_entity_type("compny"))
+    assert (error.message, error.hint) == ("there is no entity type 'compny'", "did you mean 'company'?")
+
+
+def test_a_word_close_to_nothing_is_shown_every_choice():
+    from jlp_cli.vocabulary import ENTITY_TYPES, FACT_KINDS
+
+    error = usage_error(lambda: lookups.check_kind("zzz"))
+    assert error.hint == "choose one of: " + ", ".join(FACT_KINDS)  # 11 kinds: all shown, no "…"
+    error = usage_error(lambda: lookups.check_entity_type("zzz"))
+    assert error.hint == "choose one of: " + ", ".join(ENTITY_TYPES)
+
+
+def test_known_kinds_and_types_pass_through_and_none_means_no_filter():
+    assert lookups.check_kind("goal") == "goal" and lookups.check_kind(None) is None
+    assert lookups.check_entity_type("company") == "company" and lookups.check_entity_type(None) is None
+
+
+@pytest.mark.parametrize("count", [12, 13])
+def test_more_than_twelve_choices_are_cut_with_an_ellipsis(tmp_path, count):
+    tags = [f"tag{n:02d}" for n in range(count)]
+
+    def only_these_tags(book):
+        for fact in book["facts"]:
+            fact["tags"] = []
+        book["facts"][0]["tags"] = tags
+
+    store = open_store(book_with(tmp_path, only_these_tags))
+    error = usage_error(lambda: lookups.check_tag(store, "qqq"))
+    assert error.message == "no fact has the tag 'qqq'"
+    assert error.hint == "choose one of: " + ", ".join(tags[:12]) + (", …" if count > 12 else "")
+    assert lookups.check_tag(store, tags[0]) == tags[0]
+
+
+def test_a_tag_near_a_real_one_is_told_it(tmp_path):
+    store = open_store(MINI)
+    error = usage_error(lambda: lookups.check_tag(store, "hydrogn"))
+    assert error.hint == "did you mean 'hydrogen'?"
+
+
+def test_sections_resolve_by_id_number_or_prefix_and_say_what_is_wrong():
+    store = open_store(MINI)
+    assert lookups.resolve_section(store, "industry") == "industry"
+    assert lookups.resolve_section(store, " INDUSTRY ") == "industry"
+    assert lookups.resolve_section(store, "0") == "intro"  # the number is the book's order
+    assert lookups.resolve_section(store, "1") == "industry"
+    assert lookups.resolve_section(store, "ind") == "industry"
+    error = usage_error(lambda: lookups.resolve_section(store, "indstry"))
+    assert (error.message, error.hint) == ("there is no section 'indstry'", "did you mean 'industry' or 'intro'?")
+    error = usage_error(lambda: lookups.resolve_section(store, "qqq"))
+    assert error.hint == "choose one of: intro, industry"
+    error = usage_error(lambda: lookups.resolve_section(store, "i"))
+    assert (error.message, error.hint) == ("section 'i' is ambiguous", "it could be intro, industry")
