@@ -25,9 +25,9 @@ def target_mode(target: Path, force: bool) -> int:
     try:
         status = target.lstat()
     except FileNotFoundError:
+        # (A parent that is a file gives NotADirectoryError, which cannot_write says.)
         if not target.parent.is_dir():
-            why = "is not a directory" if target.parent.exists() else "does not exist"
-            raise UsageError(f"cannot write {target}: {target.parent} {why}",
+            raise UsageError(f"cannot write {target}: {target.parent} does not exist",
                              hint="create the directory first, or choose another path") from None
         umask = os.umask(0o022)
         os.umask(umask)

@@ -164,3 +164,93 @@ def test_bytes_that_are_not_utf8_are_reported_with_their_line(data, line):
 def test_a_byte_order_mark_is_dropped_and_nothing_else():
     assert source.decode(b"\xef\xbb\xbfa: 1\n") == "a: 1\n"
     assert source.decode("\ufeffa".encode("utf-8") * 2) == "a\ufeffa"
+
+
+def test_megabytes_are_whole_from_ten_on():
+    path = Path("big.yaml")
+    error = source._over_limit(path, 200 * 1048576, 150 * 1048576)
+    assert str(error) == "big.yaml: is 200 MB, over the 150 MB limit for a facts file"
+    assert str(source._over_limit(path, 12_345_678, 5 * 1048576)) == \
+        "big.yaml: is 12 MB, over the 5 MB limit for a facts file"
+
+
+def _pipe_writer(path: Path, pieces: list[bytes]) -> threading.Thread:
+    """A writer that sends ``pieces`` apart in time, so that they arrive as
+    separate reads."""
+    def run():
+        with open(path, "wb", buffering=0) as handle:
+            for piece in pieces:
+                handle.write(piece)
+                time.sleep(0.05)
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_pipe_read_in_pieces_is_joined_exactly_and_the_limit_counts_them_all(tmp_path):
+    path = tmp_path / "fifo"
+    os.mkfifo(path)
+    pieces = [b"a" * 400, b"b" * 400, b"c" * 200]
+    writer = _pipe_writer(path, pieces)
+    assert source.read_bytes(path, 1000) == b"".join(pieces)  # exactly the limit: read
+    writer.join(10)
+    writer = _pipe_writer(path, pieces + [b"d"])
+    error = refusal(lambda: source.read_bytes(path, 1000))
+    assert str(error).startswith(f"{path}: is ") and "over the" in str(error)
+    writer.join(10)
+
+
+class _FailingRead:
+    """A file whose read fails as a failing disk's does."""
+
+    def __init__(self, handle, data: bytes | None = None):
+        self._handle, self._data = handle, data
+
+    def fileno(self):
+        return self._handle.fileno()
+
+    def read(self, *_args):
+        if self._data is not None:
+            return self._data
+        raise OSError(5, "Input/output error")
+
+    def close(self):
+        self._handle.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def test_a_read_that_fails_names_the_file_and_the_systems_reason(tmp_path, monkeypatch):
+    path = tmp_path / "facts.yaml"
+    path.write_text("schema_version: 1\n")
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda *a, **k: _FailingRead(real_open(*a, **k)))
+    for call in (source.read_bytes, source.sha256):
+        assert_refused(refusal(lambda: call(path)), path, "cannot be read (Input/output error)", "check the path")
+
+
+def test_a_file_that_grew_after_it_was_measured_is_still_held_to_the_limit(tmp_path, monkeypatch):
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(b"x" * 10)
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda *a, **k: _FailingRead(real_open(*a, **k), b"x" * 3000))
+    assert_refused(refusal(lambda: source.read_bytes(path, 2000)), path,
+                   "is 0.0029 MB, over the 0.0019 MB limit for a facts file", "set JLP_MAX_FACTS_MB to raise the limit")
+
+
+def test_read_text_keeps_the_limit_and_names_the_file_in_a_decoding_error(tmp_path):
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(b"a: 1\n" * 10)
+    assert source.read_text(path) == "a: 1\n" * 10
+    assert source.read_text(path, 50) == "a: 1\n" * 10
+    assert "over the" in str(refusal(lambda: source.read_text(path, 49)))
+    path.write_bytes(b"a: 1\nb: \xff\n")
+    assert str(refusal(lambda: source.read_text(path))) == f"{path}: is not UTF-8 text (line 2)"
+
+
+def test_decoding_without_a_path_names_no_file():
+    assert str(refusal(lambda: source.decode(b"\xff"))) == "is not UTF-8 text (line 1)"

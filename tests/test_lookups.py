@@ -189,3 +189,24 @@ def test_sections_resolve_by_id_number_or_prefix_and_say_what_is_wrong():
     assert error.hint == "choose one of: intro, industry"
     error = usage_error(lambda: lookups.resolve_section(store, "i"))
     assert (error.message, error.hint) == ("section 'i' is ambiguous", "it could be intro, industry")
+
+
+def test_without_headline_tags_the_overview_shows_the_first_six_figures(tmp_path):
+    from .conftest import SHIPPED
+
+    book = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    for fact in book["facts"]:
+        fact["tags"] = [t for t in fact.get("tags", []) if t != "headline"]
+    path = tmp_path / "book.yaml"
+    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    store = open_store(path)
+    every = lookups.figures(store)
+    assert len(every) > 6, "the book must have more figures than the overview shows"
+    assert lookups.overview(store)["headline_figures"] == every[:6]
+
+
+def test_with_headline_tags_the_overview_shows_theirs():
+    store = open_store(MINI)
+    headline = lookups.overview(store)["headline_figures"]
+    assert headline and headline == lookups.figures(store, tag="headline")
+    assert len(headline) < len(lookups.figures(store))

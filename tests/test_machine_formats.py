@@ -312,3 +312,28 @@ def test_machine_module_stays_lean():
              "print(sorted(m for m in ('csv', 'yaml', 'sqlite3', 'rich', 'decimal', 'pydantic') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+# -- what a script is told when its data or its fields are wrong --------------------------------
+
+def test_a_number_json_cannot_hold_says_what_to_do():
+    with pytest.raises(DataError) as caught:
+        render([float("nan")], "json")
+    assert caught.value.message == "a number is NaN or infinite, which JSON cannot hold"
+    assert caught.value.hint == "fix the number in the facts file; 'jlp validate' finds it"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "plain", "json", "jsonl", "yaml", "markdown"])
+@pytest.mark.parametrize("single", [False, True], ids=["listing", "single"])
+def test_an_unknown_field_is_refused_with_the_valid_ones_before_anything_is_written(fmt, single):
+    from jlp_cli.errors import UsageError
+
+    records = [{"id": "a", "text": {"zh": "甲", "en": "A"}}, {"id": "b", "text": {"zh": "乙", "en": "B"}}]
+    view = View(records[0] if single else records, [Column("id", "id"), Column("text", "text", bilingual=True)],
+                single=single)
+    out = io.StringIO()
+    with pytest.raises(UsageError) as caught:
+        write(view, fmt, out, ["id", "txet"], "both")
+    assert caught.value.message == "unknown field 'txet' for --fields"
+    assert caught.value.hint == "valid fields: id, text, text.zh, text.en"
+    assert out.getvalue() == ""

@@ -363,3 +363,15 @@ def test_every_traditional_character_of_the_table_folds_to_its_simplified_one():
     assert fold_text("重慶九龍坡區") == "重庆九龙坡区"
     for char in "重庆九龙坡区氢能铝":  # simplified characters stay as they are
         assert simplified(char) == char
+
+
+def test_the_index_pattern_of_chinese_characters_covers_every_range():
+    import re
+
+    from jlp_cli.search.normalize import HAN_RANGES, han_class
+
+    pattern = re.compile(f"[{han_class()}]+")
+    for low, high in HAN_RANGES:
+        text = chr(low) + chr((low + high) // 2) + chr(high)
+        assert pattern.fullmatch(text), hex(low)
+    assert pattern.fullmatch("九龙坡𠀀㑯") and not pattern.search("abc 123 ，。")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -382,3 +383,32 @@ def test_a_store_damaged_after_it_was_built_never_gives_doubled_or_partial_outpu
 )
 def test_period_bounds(period, bounds):
     assert period_bounds(period) == bounds
+
+
+def test_every_source_counts_in_the_version_not_only_the_last(tmp_path):
+    names = ["a.py", "b.py", "c.py"]
+    for name in names:
+        (tmp_path / name).write_text("x = 1")
+    before = cache.sources_checksum(str(tmp_path), names)
+    for name in names:
+        os.utime(tmp_path / name, ns=(7, 7))
+        changed = cache.sources_checksum(str(tmp_path), names)
+        assert changed != before, name
+        before = changed
+
+
+def test_a_missing_source_is_counted_by_its_name(tmp_path):
+    (tmp_path / "a.py").write_text("x = 1")
+    with_b_missing = cache.sources_checksum(str(tmp_path), ["a.py", "b.py"])
+    with_c_missing = cache.sources_checksum(str(tmp_path), ["a.py", "c.py"])
+    only_a = cache.sources_checksum(str(tmp_path), ["a.py"])
+    assert len({with_b_missing, with_c_missing, only_a}) == 3
+    assert re.fullmatch(r"[0-9a-f]{8}", with_b_missing)
+
+
+def test_a_process_that_runs_is_alive_and_one_that_ended_is_not():
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    assert cache._process_alive(os.getpid())
+    assert cache._process_alive(os.getppid())
+    assert not cache._process_alive(int(ended.stdout))
+    assert cache._process_alive(1)  # init: another user's process is alive too (or ours, as root)

@@ -366,10 +366,25 @@ def _write_delimited(view, out, fields, lang, *, csv: bool, header: bool, raw: b
         for row in rows:
             emit(row)
         return 1
-    if header:
-        emit([escape(h) for h, _g in tabular_columns(view, fields, lang)])
-    count = 0
-    for row in _rows(view, fields, lang, convert):
+    def write_header() -> None:
+        if header:
+            emit([escape(h) for h, _g in tabular_columns(view, fields, lang)])
+
+    return _header_and_rows(write_header, _rows(view, fields, lang, convert), emit)
+
+
+def _header_and_rows(write_header, rows: Iterator[list[str]], emit) -> int:
+    """The header, then the rows; the first row is made before the header is
+    written, so that --fields the records lack is refused with nothing
+    written. Returns the number of rows."""
+    rows = iter(rows)
+    first = next(rows, None)
+    write_header()
+    if first is None:
+        return 0
+    emit(first)
+    count = 1
+    for row in rows:
         emit(row)
         count += 1
     return count
@@ -390,11 +405,10 @@ def _write_markdown(view, out, fields, lang) -> int:
         for key, value in rows:
             out.write(f"| {key} | {value} |\n")
         return 1
-    headers = [_md(h) for h, _g in tabular_columns(view, fields, lang)]
-    out.write("| " + " | ".join(headers) + " |\n")
-    out.write("|" + "---|" * len(headers) + "\n")
-    count = 0
-    for row in _rows(view, fields, lang, _md_cell):
-        out.write("| " + " | ".join(row) + " |\n")
-        count += 1
-    return count
+    def write_header() -> None:
+        headers = [_md(h) for h, _g in tabular_columns(view, fields, lang)]
+        out.write("| " + " | ".join(headers) + " |\n")
+        out.write("|" + "---|" * len(headers) + "\n")
+
+    emit = lambda row: out.write("| " + " | ".join(row) + " |\n")  # noqa: E731
+    return _header_and_rows(write_header, _rows(view, fields, lang, _md_cell), emit)
