@@ -155,8 +155,23 @@ def test_piped_default_is_plain_tab_separated_text(args):
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
 def test_table_format_draws_without_colour_in_a_pipe(args):
+    """A table asked for in a pipe: no colour codes, the pipe's width (100
+    columns), and every record the JSON has, by its id, on a line of its own."""
+    from rich.cells import cell_len
+
     out = ok(*args, "--format", "table")
     assert out.strip() and "\x1b" not in out
+    assert max(cell_len(line) for line in out.splitlines()) <= 100
+    data = json.loads(ok(*args, "--format", "json"))
+    records = [data] if args[0] in SINGLE else data
+    if args[0] == "overview":
+        records = data["sections"] + data["headline_figures"]
+    keys = [r.get("id") or r.get("fact") for r in records]
+    keys = [k for k in keys if k]
+    assert keys, "the command's records must have ids to look for"
+    lines = out.splitlines()
+    for key in keys:
+        assert any(key in line for line in lines), key
 
 
 def test_json_is_short_for_format_json():
