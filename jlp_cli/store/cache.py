@@ -332,7 +332,7 @@ def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # pragma: no mutate (signal 1 would hang up the process asked about)
     except ProcessLookupError:
         return False
     except (PermissionError, OverflowError):
