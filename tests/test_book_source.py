@@ -254,3 +254,34 @@ def test_read_text_keeps_the_limit_and_names_the_file_in_a_decoding_error(tmp_pa
 
 def test_decoding_without_a_path_names_no_file():
     assert str(refusal(lambda: source.decode(b"\xff"))) == "is not UTF-8 text (line 1)"
+
+
+def test_exactly_one_hundred_megabytes_is_said_as_such():
+    error = source._over_limit(Path("big.yaml"), 100 * 1048576, 96 * 1048576)
+    assert str(error) == "big.yaml: is 100 MB, over the 96 MB limit for a facts file"
+
+
+def test_a_pipe_that_cannot_be_opened_or_read_names_itself(tmp_path, monkeypatch):
+    path = tmp_path / "fifo"
+    os.mkfifo(path)
+    real_open, real_read = os.open, os.read
+
+    def no_open(name, *args, **kwargs):
+        if os.fspath(name) == os.fspath(path):
+            raise PermissionError(13, "Permission denied")
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", no_open)
+    assert_refused(refusal(lambda: source.read_bytes(path)), path, "cannot be read (permission denied)",
+                   "check the file's permissions")
+    monkeypatch.setattr(os, "open", real_open)
+
+    def failing_read(fd, size):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "read", failing_read)
+    try:
+        assert_refused(refusal(lambda: source.read_bytes(path)), path, "cannot be read (Input/output error)",
+                       "check the path")
+    finally:
+        monkeypatch.setattr(os, "read", real_read)

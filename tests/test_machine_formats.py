@@ -337,3 +337,17 @@ def test_an_unknown_field_is_refused_with_the_valid_ones_before_anything_is_writ
     assert caught.value.message == "unknown field 'txet' for --fields"
     assert caught.value.hint == "valid fields: id, text, text.zh, text.en"
     assert out.getvalue() == ""
+
+
+@pytest.mark.parametrize("fmt, expected", [
+    ("csv", ["field,value", "kind,goal"]),
+    ("tsv", ["field\tvalue", "kind\tgoal"]),
+    ("markdown", ["| field | value |", "|---|---|", "| kind | goal |"]),
+])
+def test_fields_of_a_single_record_are_the_only_rows(fmt, expected):
+    record = {"id": "a", "kind": "goal", "text": {"zh": "甲", "en": "A"}}
+    view = View(record, [Column("id", "id"), Column("kind", "kind"), Column("text", "text", bilingual=True)],
+                single=True)
+    out = io.StringIO()
+    write(view, fmt, out, ["kind"], "both")
+    assert out.getvalue().splitlines() == expected

@@ -403,6 +403,8 @@ def test_a_missing_source_is_counted_by_its_name(tmp_path):
     with_c_missing = cache.sources_checksum(str(tmp_path), ["a.py", "c.py"])
     only_a = cache.sources_checksum(str(tmp_path), ["a.py"])
     assert len({with_b_missing, with_c_missing, only_a}) == 3
+    os.utime(tmp_path / "a.py", ns=(9, 9))  # what comes before a missing source still counts
+    assert cache.sources_checksum(str(tmp_path), ["a.py", "b.py"]) != with_b_missing
     assert re.fullmatch(r"[0-9a-f]{8}", with_b_missing)
 
 

@@ -213,3 +213,13 @@ def test_a_derived_base_value_is_not_judged_by_the_written_number():
 def test_units_jlp_does_not_know_are_not_judged():
     text = broken("        value: 1\n        unit: 位\n", "        value: 1\n        unit: 位\n")
     assert problems_of(text.replace("value_base: 1\n", "value_base: 7\n")) == []
+
+
+def test_a_problem_as_json_has_every_key_a_script_reads():
+    from jlp_cli.errors import Problem
+
+    problem = Problem("is not UTF-8 text", path="facts[3].text", line=7, column=2, hint="save the file as UTF-8")
+    assert problem.as_dict() == {"line": 7, "column": 2, "path": "facts[3].text", "message": "is not UTF-8 text",
+                                 "hint": "save the file as UTF-8"}
+    assert problem.where() == "line 7, column 2: facts[3].text"
+    assert Problem("x", line=7).where() == "line 7" and Problem("x").where() == ""
