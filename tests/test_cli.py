@@ -504,3 +504,53 @@ def test_completion_offers_ids():
     assert ids == ["hydrogen-revenue-2023"]
     assert "innovation" in [item[0] for item in complete.complete_sections(Ctx(), "inn")]
     assert complete.complete_kinds("stat") == ["statistic"]
+
+
+# -- the JSON contract: the keys scripts read ---------------------------------------------------
+
+FIGURE_KEYS = {"metric", "value", "value_end", "unit", "unit_en", "value_base", "value_base_end", "unit_base",
+               "derived", "period", "as_written", "comparison", "components"}
+FACT_KEYS = {"id", "section", "kind", "text", "quote", "entities", "figures", "tags", "period"}
+ENTITY_KEYS = {"id", "type", "name", "aliases", "description", "fact_count"}
+KEYS = {  # command → the keys of each record (README, "Output")
+    ("facts",): FACT_KEYS,
+    ("show", "hydrogen-revenue-2023"): FACT_KEYS,
+    ("search", "氢能"): FACT_KEYS | {"score"},
+    ("figures",): FIGURE_KEYS | {"fact", "section"},
+    ("timeline",): {"period", "start", "end", "fact", "section", "kind", "text"},
+    ("sections",): {"id", "order", "title", "tagline", "summary", "fact_count"},
+    ("entities",): ENTITY_KEYS,
+    ("entity", "Chinalco"): ENTITY_KEYS | {"facts", "related"},
+    ("section", "innovation"): {"id", "order", "title", "tagline", "summary", "fact_count", "facts", "entities",
+                                "figures"},
+    ("overview",): {"article", "sections", "headline_figures", "counts"},
+}
+
+
+@pytest.mark.parametrize("args", list(KEYS), ids=lambda a: " ".join(a))
+def test_every_record_has_the_documented_keys(args):
+    data = json.loads(ok(*args, "--json"))
+    records = [data] if args[0] in SINGLE else data
+    assert records
+    for record in records:
+        assert set(record) == KEYS[args], record.get("id")
+        for figure in record.get("figures") or ():
+            assert set(figure) >= FIGURE_KEYS
+
+
+def test_an_entity_card_lists_related_entities_by_id_name_type_and_what_they_share():
+    card = json.loads(ok("entity", "Chinalco", "--json"))
+    assert card["related"]
+    for related in card["related"]:
+        assert set(related) == {"id", "name", "type", "shared_facts"}
+        assert isinstance(related["name"], dict) and related["type"] and related["shared_facts"] >= 1
+    shared = [r["shared_facts"] for r in card["related"]]
+    assert shared == sorted(shared, reverse=True)  # the most shared first
+
+
+def test_a_section_shows_only_its_own_figures_and_facts():
+    detail = json.loads(ok("section", "innovation", "--json"))
+    assert detail["figures"] and {f["section"] for f in detail["figures"]} == {"innovation"}
+    assert {f["section"] for f in detail["facts"]} == {"innovation"}
+    every = json.loads(ok("figures", "--json"))
+    assert len(detail["figures"]) == sum(f["section"] == "innovation" for f in every) < len(every)

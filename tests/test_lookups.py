@@ -210,3 +210,30 @@ def test_with_headline_tags_the_overview_shows_theirs():
     headline = lookups.overview(store)["headline_figures"]
     assert headline and headline == lookups.figures(store, tag="headline")
     assert len(headline) < len(lookups.figures(store))
+
+
+def test_a_hint_at_half_the_letters_still_names_the_word():
+    error = usage_error(lambda: lookups.check_kind("sl"))  # 'slogan': a similarity of exactly one half
+    assert error.hint == "did you mean 'slogan'?"
+
+
+def test_did_you_mean_names_the_three_closest_at_most():
+    from jlp_cli.errors import did_you_mean
+
+    choices = ["hydrogen-a", "hydrogen-b", "hydrogen-c", "hydrogen-d", "aluminium"]
+    hint = did_you_mean("hydrogen-x", choices)
+    assert hint.startswith("did you mean ") and hint.endswith("?")
+    named = hint.removeprefix("did you mean ").removesuffix("?").split(" or ")
+    assert len(named) == 3 and set(named) < {"'hydrogen-a'", "'hydrogen-b'", "'hydrogen-c'", "'hydrogen-d'"}
+    assert did_you_mean("zzz", choices) is None
+    assert did_you_mean("hydro", choices, cutoff=0.9) is None and did_you_mean("hydro", choices, cutoff=0.5)
+
+
+def test_a_name_that_starts_several_entities_asks_which_one():
+    store = open_store(MINI)
+    error = usage_error(lambda: lookups.resolve_entity(store, "Lake"))
+    assert error.message == "'Lake' names several entities"
+    assert error.hint.startswith("use one of the ids: ")
+    assert sorted(error.hint.removeprefix("use one of the ids: ").split(", ")) == ["lake-aluminium", "lakeside-town"]
+    assert lookups.resolve_entity(store, "Lakes") == "lakeside-town"  # one name starts so: no question
+    assert lookups.resolve_entity(store, "lake-aluminium") == "lake-aluminium"
