@@ -385,3 +385,12 @@ def test_a_wider_terminal_never_shows_fewer_columns(args):
         if previous is not None:
             assert now <= previous, (width, now, previous)
         previous = now
+
+
+def test_every_end_of_the_chinese_ranges_counts_as_chinese():
+    from jlp_cli.render.language import _HAN_RANGES, has_han
+
+    for low, high in _HAN_RANGES:
+        assert has_han(chr(low)) and has_han("a" + chr(high)), hex(high)
+        assert not has_han(chr(low - 1) + "abc") or low - 1 in range(0x2E80, 0x9FFF + 1)
+    assert not has_han("plain ASCII") and not has_han("café")

@@ -237,3 +237,40 @@ def test_a_name_that_starts_several_entities_asks_which_one():
     assert sorted(error.hint.removeprefix("use one of the ids: ").split(", ")) == ["lake-aluminium", "lakeside-town"]
     assert lookups.resolve_entity(store, "Lakes") == "lakeside-town"  # one name starts so: no question
     assert lookups.resolve_entity(store, "lake-aluminium") == "lake-aluminium"
+
+
+def test_a_fact_by_its_id_in_any_case_by_a_unique_start_or_told_what_it_could_be(tmp_path):
+    from jlp_cli.errors import NotFound
+
+    def an_id_inside_another(book):
+        for fact in book["facts"]:
+            if fact["id"] == "old-street-houses":
+                fact["id"] = "old-street-renewal-houses"
+
+    store = open_store(book_with(tmp_path, an_id_inside_another))
+    assert lookups.fact(store, "old-street-renewal")["id"] == "old-street-renewal"  # whole, though it starts another
+    assert lookups.fact(store, " OLD-STREET-RENEWAL-HOUSES ")["id"] == "old-street-renewal-houses"
+    assert lookups.fact(store, "old-street-renewal-h")["id"] == "old-street-renewal-houses"
+    assert lookups.fact(store, "alum")["id"] == "aluminium-ingots"
+    with pytest.raises(NotFound) as caught:
+        lookups.fact(store, "old-street-r")
+    assert caught.value.message == "'old-street-r' is the start of several fact ids"
+    assert caught.value.hint == "it could be old-street-renewal, old-street-renewal-houses"
+    with pytest.raises(NotFound) as caught:
+        lookups.fact(store, "aluminium-ingot-x")
+    assert caught.value.message == "there is no fact 'aluminium-ingot-x'"
+    assert caught.value.hint == "did you mean 'aluminium-ingots'?"
+
+
+def test_at_most_six_ids_are_offered_for_a_start_that_fits_many(tmp_path):
+    from jlp_cli.errors import NotFound
+
+    from .conftest import SHIPPED
+
+    store = open_store(SHIPPED)
+    ids = [f["id"] for f in lookups.facts(store)]
+    start = max({i[:2] for i in ids}, key=lambda s: sum(i.startswith(s) for i in ids))
+    assert sum(i.startswith(start) for i in ids) > 6
+    with pytest.raises(NotFound) as caught:
+        lookups.fact(store, start)
+    assert len(caught.value.hint.removeprefix("it could be ").split(", ")) == 6
