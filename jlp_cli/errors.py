@@ -99,7 +99,7 @@ class DataError(JlpError):
         first = self.problems[0] if self.problems else Problem("the facts file is unusable")
         count = len(self.problems)
         where = f"{source}: " if source else ""
-        message = f"{where}{first.message}" if count == 1 else f"{where}{count} problems, the first: {first.message}"
+        message = f"{where}{first.message}" if count <= 1 else f"{where}{count} problems, the first: {first.message}"
         if first.where():
             message += f" ({first.where()})"
         hint = hint or first.hint or "run 'jlp validate' for the full report"

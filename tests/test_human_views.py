@@ -394,3 +394,22 @@ def test_every_end_of_the_chinese_ranges_counts_as_chinese():
         assert has_han(chr(low)) and has_han("a" + chr(high)), hex(high)
         assert not has_han(chr(low - 1) + "abc") or low - 1 in range(0x2E80, 0x9FFF + 1)
     assert not has_han("plain ASCII") and not has_han("café")
+
+
+@pytest.mark.parametrize("figure, zh, en, both", [
+    ({"value": 3}, [], [], []),
+    ({"unit": "亿元"}, ["亿元"], ["亿元"], ["亿元"]),
+    ({"unit": "亿元", "unit_en": "100 million yuan"}, ["亿元"], ["100 million yuan"], ["亿元", "100 million yuan"]),
+    ({"unit": "%", "unit_en": "%"}, ["%"], ["%"], ["%"]),
+])
+def test_units_in_each_language_and_nothing_made_up(figure, zh, en, both):
+    from jlp_cli.render.numbers import units
+
+    assert (units(figure, "zh"), units(figure, "en"), units(figure, "both")) == (zh, en, both)
+
+
+def test_one_language_reaches_into_lists_and_nested_records():
+    from jlp_cli.render.view import only_language
+
+    value = {"name": {"zh": "中铝", "en": "Chinalco"}, "facts": [{"text": {"zh": "甲", "en": "A"}}, 3], "n": 2}
+    assert only_language(value, "en") == {"name": {"en": "Chinalco"}, "facts": [{"text": {"en": "A"}}, 3], "n": 2}

@@ -274,3 +274,20 @@ def test_at_most_six_ids_are_offered_for_a_start_that_fits_many(tmp_path):
     with pytest.raises(NotFound) as caught:
         lookups.fact(store, start)
     assert len(caught.value.hint.removeprefix("it could be ").split(", ")) == 6
+
+
+def test_an_unknown_entity_is_told_the_close_id_and_an_empty_section_name_is_no_prefix():
+    from jlp_cli.errors import NotFound
+
+    store = open_store(MINI)
+    with pytest.raises(NotFound) as caught:
+        lookups.resolve_entity(store, "Lakeside-Twn")
+    assert (caught.value.message, caught.value.hint) == ("no entity is named 'Lakeside-Twn'",
+                                                         "did you mean 'lakeside-town'?")
+    error = usage_error(lambda: lookups.resolve_entity(store, "Lakeside-Twn", usage=True))
+    assert error.hint == "did you mean 'lakeside-town'?"
+    with pytest.raises(NotFound) as caught:
+        lookups.resolve_entity(store, "qqqq")
+    assert caught.value.hint == "'jlp entities' lists them; 'jlp search qqqq' finds the facts that mention it"
+    error = usage_error(lambda: lookups.resolve_section(store, "  "))
+    assert error.message == "there is no section '  '"

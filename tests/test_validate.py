@@ -223,3 +223,10 @@ def test_a_problem_as_json_has_every_key_a_script_reads():
                                  "hint": "save the file as UTF-8"}
     assert problem.where() == "line 7, column 2: facts[3].text"
     assert Problem("x", line=7).where() == "line 7" and Problem("x").where() == ""
+
+
+def test_a_data_error_without_problems_still_says_something():
+    from jlp_cli.errors import DataError, Problem
+
+    assert str(DataError([])) == "the facts file is unusable"
+    assert str(DataError([Problem("a"), Problem("b")], source="x.yaml")) == "x.yaml: 2 problems, the first: a"
