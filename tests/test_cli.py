@@ -300,6 +300,20 @@ def test_unknown_id_or_name_exits_1(args):
     assert result.stderr.startswith("jlp: ") and "hint: " in result.stderr
 
 
+@pytest.mark.parametrize("fmt, load", [("json", json.loads), ("yaml", yaml.safe_load)])
+def test_a_lookup_that_finds_nothing_still_writes_a_valid_empty_document(fmt, load):
+    for args in (["show", "no-such-fact"], ["entity", "no-such-entity"], ["section", "no-such-section"]):
+        result = jlp(*args, "--format", fmt)
+        assert result.exit_code == 1, args
+        assert result.stdout == "null\n" and load(result.stdout) is None, args
+
+
+def test_a_format_given_before_export_applies_to_it():
+    out = ok("--format", "yaml", "export")
+    assert out.startswith("schema_version: 1\n")
+    assert yaml.safe_load(out)["schema_version"] == 1
+
+
 def test_show_suggests_a_close_id():
     result = jlp("show", "hydrogen-revenue-2022")
     assert "hydrogen-revenue-2023" in result.stderr
