@@ -315,6 +315,20 @@ def test_unknown_id_or_name_exits_1(args):
     assert result.stderr.startswith("jlp: ") and "hint: " in result.stderr
 
 
+@pytest.mark.parametrize("fmt, load", [("json", json.loads), ("yaml", yaml.safe_load)])
+def test_a_lookup_that_finds_nothing_still_writes_a_valid_empty_document(fmt, load):
+    for args in (["show", "no-such-fact"], ["entity", "no-such-entity"], ["section", "no-such-section"]):
+        result = jlp(*args, "--format", fmt)
+        assert result.exit_code == 1, args
+        assert result.stdout == "null\n" and load(result.stdout) is None, args
+
+
+def test_a_format_given_before_export_applies_to_it():
+    out = ok("--format", "yaml", "export")
+    assert out.startswith("schema_version: 1\n")
+    assert yaml.safe_load(out)["schema_version"] == 1
+
+
 def test_show_suggests_a_close_id():
     result = jlp("show", "hydrogen-revenue-2022")
     assert "hydrogen-revenue-2023" in result.stderr
@@ -508,19 +522,19 @@ def test_completion_offers_ids():
 
 # -- the JSON contract: the keys scripts read ---------------------------------------------------
 
-FIGURE_KEYS = {"metric", "value", "value_end", "unit", "unit_en", "value_base", "value_base_end", "unit_base",
+FIGURE_KEY_SET = {"metric", "value", "value_end", "unit", "unit_en", "value_base", "value_base_end", "unit_base",
                "derived", "period", "as_written", "comparison", "components"}
-FACT_KEYS = {"id", "section", "kind", "text", "quote", "entities", "figures", "tags", "period"}
-ENTITY_KEYS = {"id", "type", "name", "aliases", "description", "fact_count"}
+FACT_KEY_SET = {"id", "section", "kind", "text", "quote", "entities", "figures", "tags", "period"}
+ENTITY_KEY_SET = {"id", "type", "name", "aliases", "description", "fact_count"}
 KEYS = {  # command → the keys of each record (README, "Output")
-    ("facts",): FACT_KEYS,
-    ("show", "hydrogen-revenue-2023"): FACT_KEYS,
-    ("search", "氢能"): FACT_KEYS | {"score"},
-    ("figures",): FIGURE_KEYS | {"fact", "section"},
+    ("facts",): FACT_KEY_SET,
+    ("show", "hydrogen-revenue-2023"): FACT_KEY_SET,
+    ("search", "氢能"): FACT_KEY_SET | {"score"},
+    ("figures",): FIGURE_KEY_SET | {"fact", "section"},
     ("timeline",): {"period", "start", "end", "fact", "section", "kind", "text"},
     ("sections",): {"id", "order", "title", "tagline", "summary", "fact_count"},
-    ("entities",): ENTITY_KEYS,
-    ("entity", "Chinalco"): ENTITY_KEYS | {"facts", "related"},
+    ("entities",): ENTITY_KEY_SET,
+    ("entity", "Chinalco"): ENTITY_KEY_SET | {"facts", "related"},
     ("section", "innovation"): {"id", "order", "title", "tagline", "summary", "fact_count", "facts", "entities",
                                 "figures"},
     ("overview",): {"article", "sections", "headline_figures", "counts"},
@@ -535,7 +549,7 @@ def test_every_record_has_the_documented_keys(args):
     for record in records:
         assert set(record) == KEYS[args], record.get("id")
         for figure in record.get("figures") or ():
-            assert set(figure) >= FIGURE_KEYS
+            assert set(figure) >= FIGURE_KEY_SET
 
 
 def test_an_entity_card_lists_related_entities_by_id_name_type_and_what_they_share():

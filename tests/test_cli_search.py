@@ -72,6 +72,13 @@ def test_a_terminal_is_told_when_the_limit_cuts_the_results(terminal):
     assert jlp("search", "hydrogen revenue", "-n", "20").stderr == ""  # fewer than the limit, all complete
 
 
+def test_a_terminal_is_not_told_of_a_cut_when_the_limit_is_exactly_the_number_found(terminal):
+    assert len(json.loads(jlp("search", "hydrogen", "-n", "0", "--json").stdout)) == 10
+    result = jlp("search", "hydrogen", "-n", "10")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert jlp("search", "hydrogen", "-n", "9").stderr.splitlines() == ["jlp: showing 9 of 10 (--limit 0 for all)"]
+
+
 def test_scripts_get_no_notes():
     """In a pipe stderr stays quiet: the notes are for people."""
     for args in (["hydrogen", "火星", "-n", "2"], ["hydrogen", "-n", "3", "--json"]):

@@ -185,6 +185,14 @@ def test_english_views_show_english_units():
     assert "平方公里" in both and "km²" in both
 
 
+def test_a_unit_written_alike_in_both_languages_is_shown_once():
+    rate = {**FIGURE, "metric": {"zh": "增速", "en": "growth"}, "value": 32.5, "unit": "%", "unit_en": "%",
+            "value_base": 32.5, "unit_base": "percent", "as_written": "32.5%"}
+    for width in (40, 100):
+        out = drawn(views.figures([rate], chart=False), width=width, lang="both")
+        assert out.replace("32.5%", "").count("%") == 1, out  # the unit; "32.5%" is the number as written
+
+
 def test_a_stacked_figure_puts_the_unit_after_its_value():
     revenue = {**FIGURE, "value": 10.6, "unit": "亿元", "unit_en": "100 million yuan", "value_base": 1060000000,
                "unit_base": "CNY", "as_written": "10.6亿元"}

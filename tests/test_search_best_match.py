@@ -27,6 +27,18 @@ def test_facts_with_every_word_come_first(shipped_store):
     assert not complete[-1]  # hydrogen facts without revenue follow
 
 
+@pytest.mark.parametrize("query", ["dvelopment three", "many district-wide"])
+def test_a_fact_with_every_word_ranks_above_a_partial_match_that_scores_higher(shipped_store, query):
+    """A typo or a weak form can give a complete fact a lower score than a
+    fact with only the rarer word: it still comes first."""
+    hits = search(shipped_store, query, limit=None)
+    complete = [hit.complete for hit in hits]
+    assert True in complete and False in complete
+    assert complete == sorted(complete, reverse=True)
+    first_partial = complete.index(False)
+    assert max(hit.score for hit in hits[first_partial:]) > min(hit.score for hit in hits[:first_partial])
+
+
 def test_with_no_fact_of_every_word_the_rarest_words_count_most(tmp_path):
     """No fact has both words; the fact with the rare word ranks above the
     one with the common word, though the common one is matched more often."""

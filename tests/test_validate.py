@@ -64,6 +64,14 @@ def test_missing_key():
     assert problem.path == "facts[3].quote" and "missing" in problem.message
 
 
+@pytest.mark.parametrize("bad_id", ["aluminium--ingots", "-aluminium-ingots", "aluminium-ingots-", "Aluminium-ingots",
+                                    "aluminium_ingots", "aluminium ingots"])
+def test_an_id_that_is_not_kebab_case_is_refused(bad_id):
+    (problem,) = problems_of(broken("  - id: aluminium-ingots\n", f'  - id: "{bad_id}"\n'))
+    assert problem.path == "facts[3].id"
+    assert "is not an id" in problem.message and "single hyphens" in problem.message
+
+
 def test_bad_kind_lists_the_choices():
     (problem,) = problems_of(broken("    kind: project\n", "    kind: rumour\n"))
     assert problem.path == "facts[0].kind" and "statistic" in problem.message
@@ -73,6 +81,22 @@ def test_duplicate_fact_ids():
     text = broken("  - id: aluminium-ingots\n", "  - id: old-street-renewal\n")
     found = [p for p in problems_of(text) if "duplicate id" in p.message]
     assert [p.path for p in found] == ["facts[0].id", "facts[3].id"]
+
+
+def test_duplicate_section_and_entity_ids_name_every_record_that_has_them():
+    text = broken("  - id: industry\n    order: 1\n", "  - id: intro\n    order: 1\n")
+    text = text.replace("  - id: old-street\n    type: place\n", "  - id: lakeside-town\n    type: place\n")
+    found = [p for p in problems_of(text) if "duplicate id" in p.message]
+    assert [p.path for p in found] == ["sections[0].id", "sections[1].id", "entities[0].id", "entities[1].id"]
+    first_intro = line_of(text, "  - id: intro")
+    assert found[0].line == first_intro and found[1].line > first_intro
+
+
+def test_a_book_whose_facts_list_is_empty_is_refused():
+    text = GOOD[: GOOD.index("facts:\n")] + "facts: []\n"
+    book, problems = validate_text(text)
+    assert book is None
+    assert [(p.path, p.message) for p in problems] == [("facts", "must have at least 1 item")]
 
 
 def test_duplicate_keys_in_a_mapping():
@@ -129,6 +153,14 @@ def test_source_catches_a_quote_that_is_not_in_the_text():
     assert "not in the source" in problems[0].message
     spaced = source + "2023年一季度，新设外资企业数量同比增长50%，\n\n位居全市第一"
     assert problems_of(GOOD, spaced) == []
+
+
+def test_a_quote_wrapped_or_spaced_otherwise_than_the_source_is_still_found_in_it():
+    source = ("湖畔镇启动老街社区城市更新项目。房屋建于20世纪60年代至80年代。2022年，氢能产业营业收入2.5亿元，"
+              "同比增长12.5%。湖光铝每年生产铝合金铸锭。2023年一季度，新设外资企业数量同比增长50%，位居全市第一。")
+    assert problems_of(GOOD, source) == []
+    text = broken("    quote: 湖光铝每年生产铝合金铸锭\n", '    quote: "湖光铝每年生产\\n  铝合金 铸锭"\n')
+    assert problems_of(text, source) == []
 
 
 def test_every_problem_is_reported_at_once():
@@ -203,6 +235,22 @@ def test_a_base_value_that_is_not_the_written_number_restated_is_a_problem(old, 
     (problem,) = problems_of(text)
     assert problem.path.endswith(field) and problem.line == line_of(text, new.strip())
     assert "is not" in problem.message and "derived" in problem.hint
+
+
+@pytest.mark.parametrize("unit, unit_base, base, wrong", [
+    ("亿元", "CNY", "250000000", "25000000"),
+    ("万元", "CNY", "25000", "2500"),
+    ("元", "CNY", "2.5", "25000"),
+    ("万人", "person", "25000", "2500"),
+    ("平方公里", "km2", "2.5", "25"),
+])
+def test_a_written_number_restates_in_its_base_unit_as_a_reader_means_it(unit, unit_base, base, wrong):
+    """2.5万元 is 25000 CNY: the right base value passes, a wrong one is named."""
+    text = GOOD.replace("2.5亿元", f"2.5{unit}").replace("unit: 亿元\n", f"unit: {unit}\n")
+    text = text.replace("unit_base: CNY\n", f"unit_base: {unit_base}\n")
+    assert problems_of(text.replace("value_base: 250000000\n", f"value_base: {base}\n")) == []
+    (problem,) = problems_of(text.replace("value_base: 250000000\n", f"value_base: {wrong}\n"))
+    assert problem.path == "facts[2].figures[0].value_base" and "is not" in problem.message
 
 
 def test_a_derived_base_value_is_not_judged_by_the_written_number():
