@@ -285,3 +285,9 @@ def test_a_pipe_that_cannot_be_opened_or_read_names_itself(tmp_path, monkeypatch
                        "check the path")
     finally:
         monkeypatch.setattr(os, "read", real_read)
+
+
+def test_megabytes_round_half_to_even_as_python_formats_them():
+    size = 11 * 1048576 + 524288  # 11.5 MB: said as 12 (half to even), not 11
+    assert str(source._over_limit(Path("b.yaml"), size, 1048576)) == \
+        "b.yaml: is 12 MB, over the 1 MB limit for a facts file"
