@@ -84,6 +84,22 @@ def examples(count: int, **options):
 _SAVED: dict = {}
 
 
+def _forget_what_the_core_remembers() -> None:
+    """mutmut forks the run of every mutant from one process that has run the
+    suite: what the core memoised there (folded characters, compiled patterns,
+    pinyin readings) would hide a mutant of the code that computed it."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("jlp_cli"):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+    normalize = sys.modules.get("jlp_cli.search.normalize")
+    if normalize is not None:
+        normalize._FOLD.clear()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config):
     """A home, caches and settings of the tests' own, set before collection
@@ -94,6 +110,7 @@ def pytest_configure(config):
         settings.register_profile("mutation", max_examples=10, derandomize=True, database=None,
                                   suppress_health_check=list(HealthCheck), deadline=None)
         settings.load_profile("mutation")
+        _forget_what_the_core_remembers()
     _SAVED["before"] = home_snapshot(real_home())
     _SAVED["environment"] = {k: os.environ.get(k) for k in USER_SETTINGS + HOME_VARIABLES}
     sandbox = config._tmp_path_factory.mktemp("home")
