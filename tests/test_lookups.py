@@ -272,6 +272,7 @@ def test_a_fact_by_its_id_in_any_case_by_a_unique_start_or_told_what_it_could_be
     store = open_store(book_with(tmp_path, an_id_inside_another))
     assert lookups.fact(store, "old-street-renewal")["id"] == "old-street-renewal"  # whole, though it starts another
     assert lookups.fact(store, " OLD-STREET-RENEWAL-HOUSES ")["id"] == "old-street-renewal-houses"
+    assert lookups.fact(store, "Old-Street-Renewal")["id"] == "old-street-renewal"  # any case, though it starts another
     assert lookups.fact(store, "old-street-renewal-h")["id"] == "old-street-renewal-houses"
     assert lookups.fact(store, "alum")["id"] == "aluminium-ingots"
     with pytest.raises(NotFound) as caught:
@@ -281,6 +282,9 @@ def test_a_fact_by_its_id_in_any_case_by_a_unique_start_or_told_what_it_could_be
     with pytest.raises(NotFound) as caught:
         lookups.fact(store, "aluminium-ingot-x")
     assert caught.value.message == "there is no fact 'aluminium-ingot-x'"
+    assert caught.value.hint == "did you mean 'aluminium-ingots'?"
+    with pytest.raises(NotFound) as caught:
+        lookups.fact(store, "aiuminium-ingots")  # a slip at the second letter is still close
     assert caught.value.hint == "did you mean 'aluminium-ingots'?"
 
 
@@ -368,3 +372,12 @@ def test_a_section_is_named_by_the_start_of_its_id_not_by_any_part_of_it(mini_st
         with pytest.raises(UsageError) as error:
             lookups.resolve_section(mini_store, typed)
         assert error.value.message == f"there is no section {typed!r}"
+
+
+def test_figures_cannot_be_sorted_by_anything_else_and_say_by_what_they_can():
+    from jlp_cli.store.reader import FactStore
+
+    error = usage_error(lambda: lookups.figures(open_store(MINI), sort="size"))
+    assert error.message == "cannot sort figures by 'size'"
+    assert error.hint == "use one of: " + ", ".join(lookups.FIGURE_SORTS)
+    assert set(lookups.FIGURE_SORTS) <= set(FactStore.FIGURE_ORDER)

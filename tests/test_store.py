@@ -414,3 +414,12 @@ def test_a_process_that_runs_is_alive_and_one_that_ended_is_not():
     assert cache._process_alive(os.getppid())
     assert not cache._process_alive(int(ended.stdout))
     assert cache._process_alive(1)  # init: another user's process is alive too (or ours, as root)
+
+
+def test_a_damaged_store_says_it_was_removed_and_what_to_do():
+    from jlp_cli.errors import StoreDamaged
+
+    error = StoreDamaged("database disk image is malformed", path="/cache/store.sqlite")
+    assert error.message == "the compiled store is damaged (database disk image is malformed)"
+    assert error.hint == "it has been removed; run the command again to rebuild it"
+    assert error.path == "/cache/store.sqlite" and error.status == 2
