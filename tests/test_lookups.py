@@ -368,3 +368,12 @@ def test_a_section_is_named_by_the_start_of_its_id_not_by_any_part_of_it(mini_st
         with pytest.raises(UsageError) as error:
             lookups.resolve_section(mini_store, typed)
         assert error.value.message == f"there is no section {typed!r}"
+
+
+def test_entities_of_a_type_are_listed_in_the_books_order_not_by_id(tmp_path):
+    def old_street_first(book):
+        book["entities"][0], book["entities"][1] = book["entities"][1], book["entities"][0]
+
+    store = open_store(book_with(tmp_path, old_street_first), cache_dir=None)
+    assert [e["id"] for e in lookups.entities(store, "place")] == ["old-street", "lakeside-town"]
+    assert [e["id"] for e in lookups.entities(store)][:2] == ["old-street", "lakeside-town"]

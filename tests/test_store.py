@@ -414,3 +414,19 @@ def test_a_process_that_runs_is_alive_and_one_that_ended_is_not():
     assert cache._process_alive(os.getppid())
     assert not cache._process_alive(int(ended.stdout))
     assert cache._process_alive(1)  # init: another user's process is alive too (or ours, as root)
+
+
+def test_a_damaged_store_that_cannot_be_removed_is_rebuilt_all_the_same(big_book, tmp_path, monkeypatch):
+    """In a cache that will not let the damaged file go, the second try
+    builds the store again rather than opening the same damaged file."""
+    monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
+    book = tmp_path / "book.yaml"
+    shutil.copy(big_book, book)
+    first = CliRunner().invoke(app, ["facts", "--format", "json", "--facts", str(book)])
+    assert first.exit_code == 0
+    (path,) = stores(tmp_path)
+    _damage_facts_table(path, 0.5)
+    monkeypatch.setattr(cache, "_remove", lambda _path: None)
+    result = CliRunner().invoke(app, ["facts", "--format", "json", "--facts", str(book)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == first.stdout
