@@ -608,3 +608,12 @@ def test_a_file_changed_while_read_is_stored_under_the_bytes_read(tmp_path, monk
     real = hashlib.sha256(path.read_bytes()).hexdigest()
     assert store.path == store_path(tmp_path / "cache", real, StoreOptions(SEARCH_INDEX))
     assert store.meta()["sha256"] == real
+
+
+def test_bytes_that_are_not_utf8_past_the_first_megabyte_are_reported_at_their_own_line(tmp_path):
+    text = GOOD + ("# " + "x" * 60 + "\n") * 20_000  # 1.2 MB: the bad byte comes in a later chunk
+    path = tmp_path / "book.yaml"
+    path.write_bytes(text.encode("utf-8") + b"# \xff\n")
+    _count, problems = validate_file(path)
+    (problem,) = problems
+    assert "not UTF-8" in problem.message and problem.line == text.count("\n") + 1

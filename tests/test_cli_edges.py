@@ -3,6 +3,7 @@ one sentence and a documented status, never "internal error"."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
@@ -17,6 +18,11 @@ import pytest
 from typer.testing import CliRunner
 
 from jlp_cli.cli.app import app
+from jlp_cli.cli.context import Settings
+from jlp_cli.cli.failures import report
+from jlp_cli.cli.output import Terminal
+from jlp_cli.cli.paging import page
+from jlp_cli.errors import OutputClosed
 
 from .conftest import MINI, ROOT
 
@@ -317,3 +323,29 @@ def test_no_progress_when_stderr_is_not_a_terminal(tmp_path, monkeypatch):
     book.write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
     result = CliRunner().invoke(app, ["facts", "--json", "--facts", str(book)])
     assert result.exit_code == 0 and result.stderr == ""
+
+
+@pytest.mark.parametrize("status", [0, 141])
+def test_a_pager_quit_early_is_no_failure_and_nothing_is_printed_twice(capsys, status):
+    """141: the pager ended on a broken pipe (the person quit less before the end)."""
+    settings = Settings({"PAGER": f"sh -c 'cat >/dev/null; exit {status}'"})
+    out = io.StringIO()
+    page("line\n" * 50, settings, Terminal(is_tty=True, color=False, interactive=True, height=10), out)
+    assert out.getvalue() == ""
+    assert capsys.readouterr().err == ""
+
+
+def test_a_pager_that_fails_gives_the_output_directly_with_a_note(capsys):
+    settings = Settings({"PAGER": "sh -c 'cat >/dev/null; exit 3'"})
+    out = io.StringIO()
+    page("line\n" * 50, settings, Terminal(is_tty=True, color=False, interactive=True, height=10), out)
+    assert out.getvalue() == "line\n" * 50
+    assert capsys.readouterr().err.startswith("jlp: the pager 'sh' failed (exit status 3); printing instead.\n")
+
+
+@pytest.mark.parametrize("error", [OutputClosed(), BrokenPipeError()])
+def test_a_reader_that_went_away_ends_jlp_quietly_with_status_0(monkeypatch, capsys, error):
+    """jlp facts | head -1 under 'set -o pipefail': no message, and status 0."""
+    monkeypatch.setattr(sys, "stdout", io.StringIO())  # (quiet_stdout points a real stdout at /dev/null)
+    assert report(error) == 0
+    assert capsys.readouterr().err == ""

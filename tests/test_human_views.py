@@ -24,6 +24,7 @@ from jlp_cli.render.numbers import figure_base, figure_value, quantity
 from .conftest import FIXTURES
 
 EDGES = str(FIXTURES / "edges.yaml")
+MINI_BOOK = str(FIXTURES / "mini.yaml")
 runner = CliRunner()
 
 
@@ -421,3 +422,26 @@ def test_one_language_reaches_into_lists_and_nested_records():
 
     value = {"name": {"zh": "中铝", "en": "Chinalco"}, "facts": [{"text": {"zh": "甲", "en": "A"}}, 3], "n": 2}
     assert only_language(value, "en") == {"name": {"en": "Chinalco"}, "facts": [{"text": {"en": "A"}}, 3], "n": 2}
+
+
+def test_numbers_line_up_on_the_right_of_their_columns():
+    lines = table("figures", "--facts", MINI_BOOK, "--lang", "en", width=160).splitlines()
+    value_end = lines[0].index("value") + len("value")
+    base_end = lines[0].index("base value") + len("base value")
+    for value in ("60–80", "2.5", "12.5", "50", "1"):
+        line = next(line for line in lines if f" {value}  " in line)
+        assert line.index(f" {value}  ") + 1 + len(value) == value_end, (value, line)
+    line = next(line for line in lines if "250,000,000" in line)
+    assert line.index("250,000,000") + len("250,000,000") == base_end
+
+
+def test_a_fact_card_in_both_languages_names_its_entities_in_both():
+    card = table("show", "hydrogen-revenue-2022", "--facts", MINI_BOOK, width=160)
+    assert "湖畔镇 (Lakeside Town) · 氢能产业 (hydrogen industry)" in card
+
+
+def test_a_stacked_listing_says_1_fact_and_2_facts():
+    listing = table("entities", "--facts", MINI_BOOK, "--lang", "en", width=40)
+    assert "hydrogen-industry · industry · 1 fact\n" in listing
+    assert "old-street · place · 2 facts\n" in listing
+    assert "1 facts" not in listing

@@ -381,3 +381,12 @@ def test_figures_cannot_be_sorted_by_anything_else_and_say_by_what_they_can():
     assert error.message == "cannot sort figures by 'size'"
     assert error.hint == "use one of: " + ", ".join(lookups.FIGURE_SORTS)
     assert set(lookups.FIGURE_SORTS) <= set(FactStore.FIGURE_ORDER)
+
+
+def test_entities_of_a_type_are_listed_in_the_books_order_not_by_id(tmp_path):
+    def old_street_first(book):
+        book["entities"][0], book["entities"][1] = book["entities"][1], book["entities"][0]
+
+    store = open_store(book_with(tmp_path, old_street_first), cache_dir=None)
+    assert [e["id"] for e in lookups.entities(store, "place")] == ["old-street", "lakeside-town"]
+    assert [e["id"] for e in lookups.entities(store)][:2] == ["old-street", "lakeside-town"]

@@ -351,3 +351,28 @@ def test_fields_of_a_single_record_are_the_only_rows(fmt, expected):
     out = io.StringIO()
     write(view, fmt, out, ["kind"], "both")
     assert out.getvalue().splitlines() == expected
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv"])
+def test_one_language_reaches_into_the_figures_cell_of_a_single_record(fmt):
+    result = runner.invoke(app, ["show", "hydrogen-revenue-2022", "--facts", str(MINI), "--format", fmt,
+                                 "--lang", "en"])
+    assert result.exit_code == 0, result.stderr
+    rows = [line.split("\t") for line in result.stdout.splitlines()] if fmt == "tsv" else \
+        list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["field", "value"]
+    figures = json.loads(dict(rows[1:])["figures"])
+    assert [figure["metric"] for figure in figures] == [{"en": "hydrogen industry operating revenue"},
+                                                        {"en": "year-on-year revenue growth"}]
+    assert figures[1]["comparison"] == {"en": "year on year"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_a_figure_written_as_a_sum_keeps_its_value_in_csv_and_tsv(fmt):
+    result = runner.invoke(app, ["figures", "--format", fmt])
+    assert result.exit_code == 0, result.stderr
+    dialect = {} if fmt == "csv" else {"delimiter": "\t", "quoting": csv.QUOTE_NONE}
+    rows = list(csv.DictReader(io.StringIO(result.stdout), **dialect))
+    (row,) = [row for row in rows if row["as_written"] == "1+8"]
+    assert (row["fact"], row["value"], row["value_base"], row["derived"]) == \
+        ("one-plus-eight-platforms", "1+8", "9", "true")

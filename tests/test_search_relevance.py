@@ -429,3 +429,8 @@ def test_every_name_of_an_entity_finds_all_its_facts(shipped_store):
         for name in (entity["name"]["zh"], entity["name"]["en"], *entity["aliases"]):
             found = {h.fact["id"] for h in search(shipped_store, name, limit=None)}
             assert facts <= found, (entity["id"], name, sorted(facts - found))
+
+
+def test_the_initials_of_an_entity_name_its_facts_do_not_spell_find_them(mini_store):
+    """湖光铝业有限公司 typed as hglyyxgs: the fact's text says only 湖光铝."""
+    assert [hit.fact["id"] for hit in search(mini_store, "hglyyxgs")] == ["aluminium-ingots"]

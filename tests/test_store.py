@@ -423,3 +423,19 @@ def test_a_damaged_store_says_it_was_removed_and_what_to_do():
     assert error.message == "the compiled store is damaged (database disk image is malformed)"
     assert error.hint == "it has been removed; run the command again to rebuild it"
     assert error.path == "/cache/store.sqlite" and error.status == 2
+
+
+def test_a_damaged_store_that_cannot_be_removed_is_rebuilt_all_the_same(big_book, tmp_path, monkeypatch):
+    """In a cache that will not let the damaged file go, the second try
+    builds the store again rather than opening the same damaged file."""
+    monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
+    book = tmp_path / "book.yaml"
+    shutil.copy(big_book, book)
+    first = CliRunner().invoke(app, ["facts", "--format", "json", "--facts", str(book)])
+    assert first.exit_code == 0
+    (path,) = stores(tmp_path)
+    _damage_facts_table(path, 0.5)
+    monkeypatch.setattr(cache, "_remove", lambda _path: None)
+    result = CliRunner().invoke(app, ["facts", "--format", "json", "--facts", str(book)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == first.stdout

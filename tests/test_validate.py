@@ -278,3 +278,11 @@ def test_a_data_error_without_problems_still_says_something():
 
     assert str(DataError([])) == "the facts file is unusable"
     assert str(DataError([Problem("a"), Problem("b")], source="x.yaml")) == "x.yaml: 2 problems, the first: a"
+
+
+def test_a_section_without_facts_is_reported_at_its_own_line():
+    text = GOOD.replace("    section: industry\n", "    section: intro\n")
+    (problem,) = problems_of(text)
+    assert problem.message == "section 'industry' has no facts"
+    assert problem.path == "sections[1].id"
+    assert problem.line == line_of(text, "  - id: industry")
