@@ -439,3 +439,23 @@ def test_a_damaged_store_that_cannot_be_removed_is_rebuilt_all_the_same(big_book
     result = CliRunner().invoke(app, ["facts", "--format", "json", "--facts", str(book)])
     assert result.exit_code == 0, result.stderr
     assert result.stdout == first.stdout
+
+
+def test_the_stamp_spares_the_hash_and_follows_an_edit(book, tmp_path, monkeypatch):
+    """The first run leaves a stamp (its folder made on the way); a second run
+    of the same file hashes nothing; after an edit the stamp is replaced, so
+    the run after that hashes nothing again."""
+    from jlp_cli.book import source
+
+    hashed = []
+    real = source.sha256
+    monkeypatch.setattr(source, "sha256", lambda *a, **k: hashed.append(1) or real(*a, **k))
+    open_store(book)
+    assert len(list((tmp_path / "cache" / "stamps").glob("*.json"))) == 1
+    open_store(book)
+    assert len(hashed) == 1
+    book.write_text(book.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    os.utime(book, ns=(10**18, 10**18))
+    open_store(book)
+    open_store(book)
+    assert len(hashed) == 2
