@@ -286,6 +286,9 @@ def test_a_fact_by_its_id_in_any_case_by_a_unique_start_or_told_what_it_could_be
     with pytest.raises(NotFound) as caught:
         lookups.fact(store, "aiuminium-ingots")  # a slip at the second letter is still close
     assert caught.value.hint == "did you mean 'aluminium-ingots'?"
+    with pytest.raises(NotFound) as caught:
+        lookups.fact(store, "bluminium-ingots")  # ids are offered by their first letter
+    assert caught.value.hint == "list the ids with 'jlp facts', or try 'jlp search bluminium-ingots'"
 
 
 def test_at_most_six_ids_are_offered_for_a_start_that_fits_many(tmp_path):

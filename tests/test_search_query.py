@@ -375,3 +375,10 @@ def test_the_index_pattern_of_chinese_characters_covers_every_range():
         text = chr(low) + chr((low + high) // 2) + chr(high)
         assert pattern.fullmatch(text), hex(low)
     assert pattern.fullmatch("九龙坡𠀀㑯") and not pattern.search("abc XYZ 123 ，。-")
+
+
+def test_a_compatibility_character_unfolds_to_its_characters_and_nothing_between():
+    from jlp_cli.search.normalize import fold_text
+
+    assert fold_text("㍻") == "平成"
+    assert fold_text("平成㍻") == "平成平成"
