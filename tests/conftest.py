@@ -60,6 +60,28 @@ def home_snapshot(home: Path) -> dict:
     return snapshot
 
 
+def read_terminal(master: int, process, seconds: float = 60) -> bytes:
+    """Everything a process writes to a pseudo-terminal, read until its side
+    is closed (end of file, or EIO once the process has ended). A process
+    that writes nothing for ``seconds`` is killed: a hang fails the test."""
+    import select
+
+    chunks = []
+    while True:
+        ready, _, _ = select.select([master], [], [], seconds)
+        if not ready:
+            process.kill()
+            raise AssertionError(f"nothing written to the terminal for {seconds} s: the process hung")
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the terminal closed: the process has ended
+            break
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks)
+
+
 def under_mutation() -> bool:
     """True while mutmut runs the suite (it sets MUTANT_UNDER_TEST for its
     runs: stats, the clean run and every mutant)."""

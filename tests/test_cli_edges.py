@@ -24,7 +24,7 @@ from jlp_cli.cli.output import Terminal
 from jlp_cli.cli.paging import page
 from jlp_cli.errors import OutputClosed
 
-from .conftest import MINI, ROOT
+from .conftest import MINI, ROOT, read_terminal
 
 JLP = [sys.executable, "-m", "jlp_cli"]
 
@@ -299,18 +299,7 @@ def test_a_long_build_at_a_terminal_shows_progress(tmp_path):
                                stdout=subprocess.PIPE, stderr=slave, cwd=ROOT,
                                env={**os.environ, "JLP_CACHE_DIR": str(tmp_path / "cache")})
     os.close(slave)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 120)
-        if not ready:
-            break
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        seen += data
+    seen = read_terminal(master, process, seconds=120)
     assert process.wait(timeout=120) == 0
     text = seen.decode("utf-8", "replace")
     assert "facts read" in text and "facts/s" in text

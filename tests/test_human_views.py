@@ -339,7 +339,7 @@ def test_a_real_terminal_gets_its_own_width():
     import sys
     import termios
 
-    from .conftest import ROOT
+    from .conftest import ROOT, read_terminal
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 70, 0, 0))
@@ -348,18 +348,10 @@ def test_a_real_terminal_gets_its_own_width():
                                 "--reverse"], stdout=slave, stderr=subprocess.PIPE, cwd=ROOT,
                                env={**env, "TERM": "xterm-256color"})
     os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
+    output = read_terminal(master, process)
     os.close(master)
     assert process.wait(timeout=60) == 0
-    screen = re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode("utf-8"))
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", output.decode("utf-8"))
     lines = screen.replace("\r", "").splitlines()
     assert max(layout.cell_width(line) for line in lines) <= 70
     for whole in ("1,060,000,000", "50–90", "1950s/1990s", "2024-Q1", "166.67"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import pty
-import select
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import time
 import pytest
 import yaml
 
-from .conftest import MINI, ROOT
+from .conftest import MINI, ROOT, read_terminal
 
 pytestmark = pytest.mark.slow
 JLP = [sys.executable, "-m", "jlp_cli"]
@@ -31,22 +30,10 @@ def run_in_terminal(*args: str, env: dict | None = None, columns: int = 100) -> 
     environment = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": "50", **(env or {})}
     process = subprocess.Popen([*JLP, *args], stdout=slave, stderr=subprocess.PIPE, cwd=ROOT, env=environment)
     os.close(slave)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 60)
-        if not ready:
-            process.kill()
-            raise AssertionError("jlp hung on a terminal")
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # the terminal closed: the process has ended
-            break
-        if not data:
-            break
-        chunks.append(data)
+    screen = read_terminal(master, process)
     os.close(master)
     status = process.wait(timeout=60)
-    return status, b"".join(chunks).decode("utf-8", "replace")
+    return status, screen.decode("utf-8", "replace")
 
 
 def test_terminal_gets_a_coloured_table():
