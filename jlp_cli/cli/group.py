@@ -69,10 +69,10 @@ class JlpGroup(TyperGroup):
         # Everything written to stdout (help, version and completion scripts
         # included) goes through one stream that says in one sentence when it
         # cannot be written, and ends quietly when its reader has gone.
-        from .output import _Tracked
+        from .output import TrackedStream
 
         stdout = sys.stdout
-        sys.stdout = _Tracked(stdout) if not isinstance(stdout, _Tracked) else stdout
+        sys.stdout = TrackedStream(stdout) if not isinstance(stdout, TrackedStream) else stdout
         try:
             status = run_session(invoke, settings)
         finally:

@@ -127,7 +127,7 @@ def _isatty(stream) -> bool:
         return False
 
 
-class _Tracked:
+class TrackedStream:
     """The stream output goes to, noting whether anything was written (a
     command that failed before writing may be run again) and turning a
     failed write into one clear sentence."""
@@ -211,7 +211,7 @@ class Output:
         self.settings = settings
         self.page = page  # True: always, False: never, None: when longer than the screen
         self.raw = raw  # csv/tsv: write formula-like cells as they are
-        self.out = _Tracked(stream)
+        self.out = TrackedStream(stream)
 
     @property
     def written(self) -> bool:
