@@ -146,6 +146,21 @@ def pytest_configure(config):
     os.environ["JLP_CACHE_DIR"] = str(sandbox / "jlp-cache")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc):
+    """Under mutmut, the ids of a parametrised test are made afresh in every
+    session. pytest keeps the ids it made from an ``ids=`` argument on the
+    mark itself and escapes them again in the next session of the same
+    process (``zh:\\u957f`` becomes ``zh:\\\\u957f``), so the runs mutmut
+    forks could not find the tests its first session named."""
+    if not under_mutation():
+        return
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        for source in (mark, mark._param_ids_from):
+            if source is not None and source._param_ids_generated is not None:
+                object.__setattr__(source, "_param_ids_generated", None)
+
+
 def pytest_unconfigure(config):
     for key, value in _SAVED.pop("environment", {}).items():
         if value is None:
