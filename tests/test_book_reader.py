@@ -537,6 +537,25 @@ def test_a_child_that_dies_only_costs_a_plain_build(tmp_path, monkeypatch, read_
     assert not list((tmp_path / "cache").glob(".store-*"))
 
 
+def test_a_child_that_dies_half_way_through_a_book_only_costs_a_plain_build(tmp_path, monkeypatch, read_ahead):
+    """The parent has already written the head and the first facts when the
+    child dies: they are dropped, and the book is built again, whole."""
+    send = read_ahead._send_batch
+
+    def send_then_die(*args):
+        send(*args)
+        os._exit(3)
+
+    monkeypatch.setattr(read_ahead, "BATCH", 2)
+    monkeypatch.setattr(read_ahead, "_send_batch", send_then_die)
+    path = tmp_path / "book.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    store = open_store(path, cache_dir=tmp_path / "cache")
+    assert store.counts()["facts"] == 5
+    alone = open_store(path, rebuild=True, processes=1, cache_dir=tmp_path / "alone")
+    assert dump(store.con) == dump(alone.con)
+
+
 @pytest.mark.slow
 def test_the_reading_child_never_outlives_a_killed_parent(tmp_path):
     """kill -9 the building process: its reading child goes too, at once,

@@ -320,6 +320,22 @@ def test_an_unknown_entity_is_told_the_close_id_and_an_empty_section_name_is_no_
     assert caught.value.hint == "'jlp entities' lists them; 'jlp search qqqq' finds the facts that mention it"
     error = usage_error(lambda: lookups.resolve_section(store, "  "))
     assert error.message == "there is no section '  '"
+    with pytest.raises(NotFound) as caught:
+        lookups.resolve_entity(store, "lksid")  # half its letters or so: still offered
+    assert caught.value.hint == "did you mean 'lakeside-town'?"
+
+
+def test_a_name_that_starts_many_entities_offers_twelve_ids_on_one_line(tmp_path):
+    def thirteen_lakes(book):
+        book["entities"] += [{"id": f"lake-{n:02}", "type": "place", "name": {"zh": f"湖{n}", "en": f"Lake {n}"}}
+                             for n in range(1, 14)]
+        book["facts"][0]["entities"] += [f"lake-{n:02}" for n in range(1, 14)]
+
+    store = open_store(book_with(tmp_path, thirteen_lakes))
+    error = usage_error(lambda: lookups.resolve_entity(store, "Lake "))
+    offered = error.hint.removeprefix("use one of the ids: ").split(", ")
+    named = {f"lake-{n:02}" for n in range(1, 14)} | {"lakeside-town", "lake-aluminium"}  # 15 start so
+    assert len(offered) == 12 and set(offered) <= named
 # -- numbers written with 万 -----------------------------------------------------------------
 
 def test_a_number_typed_in_digits_finds_the_fact_that_writes_it_in_wan(tmp_path):
