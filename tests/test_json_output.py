@@ -25,15 +25,15 @@ def as_json(view: View) -> str:
 
 @given(st.lists(records, max_size=4))
 def test_a_listing_is_json_dumps_of_the_list(items):
-    assert as_json(View(items, [Column("id", "id")])) == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    assert as_json(View(items, [Column("id")])) == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
 @given(records)
 def test_a_single_record_is_json_dumps_of_it(record):
-    assert as_json(View(record, [Column("id", "id")], single=True)) == \
+    assert as_json(View(record, [Column("id")], single=True)) == \
         json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
 
 def test_values_json_cannot_write_as_they_are_still_go_through_json():
     record = {"n": {1: "one", None: "none"}, "big": 10**30, "tiny": 5e-324, "text": "氢能\u2028\x00\"\\"}
-    assert as_json(View([record], [Column("id", "id")])) == json.dumps([record], ensure_ascii=False, indent=2) + "\n"
+    assert as_json(View([record], [Column("id")])) == json.dumps([record], ensure_ascii=False, indent=2) + "\n"

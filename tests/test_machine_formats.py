@@ -52,7 +52,7 @@ def records(values) -> list[dict]:
     return [{"id": f"r{index}", "value": value} for index, value in enumerate(values)]
 
 
-COLUMNS = [Column("id", "id"), Column("value", "value")]
+COLUMNS = [Column("id"), Column("value")]
 
 
 def render(values, fmt: str, raw: bool = False, single: bool = False) -> str:
@@ -195,7 +195,7 @@ def test_numbers_and_inner_signs_are_not_formulas(fmt):
 
 def test_the_header_is_never_defused_but_is_escaped():
     out = io.StringIO()
-    write(View([{"-x": 1}], [Column("-x", "-x")]), "csv", out, None, "both")
+    write(View([{"-x": 1}], [Column("-x")]), "csv", out, None, "both")
     assert out.getvalue().splitlines()[0] == "-x"
 
 
@@ -329,7 +329,7 @@ def test_an_unknown_field_is_refused_with_the_valid_ones_before_anything_is_writ
     from jlp_cli.errors import UsageError
 
     records = [{"id": "a", "text": {"zh": "甲", "en": "A"}}, {"id": "b", "text": {"zh": "乙", "en": "B"}}]
-    view = View(records[0] if single else records, [Column("id", "id"), Column("text", "text", bilingual=True)],
+    view = View(records[0] if single else records, [Column("id"), Column("text", bilingual=True)],
                 single=single)
     out = io.StringIO()
     with pytest.raises(UsageError) as caught:
@@ -346,7 +346,7 @@ def test_an_unknown_field_is_refused_with_the_valid_ones_before_anything_is_writ
 ])
 def test_fields_of_a_single_record_are_the_only_rows(fmt, expected):
     record = {"id": "a", "kind": "goal", "text": {"zh": "甲", "en": "A"}}
-    view = View(record, [Column("id", "id"), Column("kind", "kind"), Column("text", "text", bilingual=True)],
+    view = View(record, [Column("id"), Column("kind"), Column("text", bilingual=True)],
                 single=True)
     out = io.StringIO()
     write(view, fmt, out, ["kind"], "both")

@@ -14,16 +14,16 @@ from ..records import Record
 
 
 class Column(Record):
-    __slots__ = ("key", "header", "bilingual", "get", "wrap", "style")
+    """A field the tabular machine formats show (csv, tsv, markdown, plain).
+    Its header is its key; the human views lay out columns of their own
+    (``render/human.py``)."""
 
-    def __init__(self, key: str, header: str, bilingual: bool = False, get: Callable[[dict], Any] | None = None,
-                 wrap: bool = True, style: str = ""):
+    __slots__ = ("key", "bilingual", "get")
+
+    def __init__(self, key: str, bilingual: bool = False, get: Callable[[dict], Any] | None = None):
         self.key = key  # dotted path into the record: "id", "text", "metric"
-        self.header = header
         self.bilingual = bilingual  # the value is {"zh": ..., "en": ...}
         self.get = get  # computed value (tables and tsv)
-        self.wrap = wrap  # human tables: wrap (True) or keep on one line
-        self.style = style  # human tables: a Rich style name
 
 
 class View:
