@@ -4,12 +4,14 @@ text), and hostile files get a clear problem, quickly, with a line."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -489,6 +491,16 @@ def read_ahead(monkeypatch):
     return parallel
 
 
+def _builds_alone(monkeypatch) -> list:
+    """Spy on the plain build, which a child that works never needs."""
+    from jlp_cli.store import cache
+
+    calls: list = []
+    real = cache._build_here
+    monkeypatch.setattr(cache, "_build_here", lambda *args: calls.append(1) or real(*args))
+    return calls
+
+
 def test_a_book_read_in_a_child_builds_the_same_store(tmp_path, read_ahead, monkeypatch):
     used = []
     real = read_ahead.build
@@ -498,8 +510,9 @@ def test_a_book_read_in_a_child_builds_the_same_store(tmp_path, read_ahead, monk
         return real(*args)
 
     monkeypatch.setattr(read_ahead, "build", spy)
+    alone = _builds_alone(monkeypatch)
     ahead = dump(open_store(SHIPPED, rebuild=True, cache_dir=tmp_path / "a").con)
-    assert used
+    assert used and not alone  # built once, by the child's reading
     assert dump(open_store(SHIPPED, rebuild=True, processes=1, cache_dir=tmp_path / "b").con) == ahead
 
 
@@ -526,7 +539,61 @@ def test_the_child_knows_when_the_parent_has_not_taken_a_batch(read_ahead):
 
 
 def test_a_problem_found_in_the_child_is_reported_in_full(tmp_path, monkeypatch, read_ahead):
+    alone = _builds_alone(monkeypatch)
     test_a_book_with_problems_builds_nothing_and_reports_them_all(tmp_path, monkeypatch, "dup-id")
+    assert not alone
+
+
+def test_a_book_the_child_cannot_read_at_all_is_reported_with_its_place(tmp_path, monkeypatch, read_ahead):
+    from jlp_cli.errors import DataError
+
+    alone = _builds_alone(monkeypatch)
+    path = tmp_path / "book.yaml"
+    path.write_text(CASES["bad-yaml"], encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        open_store(path, cache_dir=tmp_path / "cache")
+    assert [(p.line, p.column) for p in caught.value.problems] == \
+        [(p.line, p.column) for p in validate_text(CASES["bad-yaml"])[1]]
+    assert caught.value.problems[0].line is not None and not alone
+
+    from jlp_cli.book import reader
+    from jlp_cli.errors import Problem
+
+    def gone(*_args, **_kwargs):  # removed between the parent's look and the child's open
+        raise DataError([Problem("cannot open the facts file: it is gone")])
+
+    path.write_text(GOOD, encoding="utf-8")
+    monkeypatch.setattr(reader, "read_file", gone)
+    with pytest.raises(DataError) as caught:
+        open_store(path, cache_dir=tmp_path / "other-cache")
+    assert caught.value.problems[0].message == "cannot open the facts file: it is gone" and not alone
+
+
+def test_without_fionread_the_child_still_sees_whether_the_parent_took_a_batch(read_ahead, monkeypatch):
+    """Where the pipe cannot be asked how much is unread, "not writable" is
+    the sign: an empty pipe is writable at once (select must not wait)."""
+    import fcntl
+    import multiprocessing
+
+    def no_fionread(*_args):
+        raise OSError("not here")
+
+    monkeypatch.setattr(fcntl, "ioctl", no_fionread)
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    try:
+        assert not read_ahead._parent_behind(sender)
+        os.set_blocking(sender.fileno(), False)
+        with contextlib.suppress(BlockingIOError):
+            while True:  # fill the pipe: the parent has taken nothing
+                os.write(sender.fileno(), b"x" * 65536)
+        answers: list = []
+        asking = threading.Thread(target=lambda: answers.append(read_ahead._parent_behind(sender)), daemon=True)
+        asking.start()
+        asking.join(10)
+        assert answers == [True]  # at once: the child must not wait for the parent
+    finally:
+        receiver.close()
+        sender.close()
 
 
 def test_a_child_that_dies_only_costs_a_plain_build(tmp_path, monkeypatch, read_ahead):

@@ -439,6 +439,9 @@ def test_validate_source_option(tmp_path):
 def test_schema_is_json_schema_of_the_book():
     schema = json.loads(ok("schema"))
     assert schema["type"] == "object" and {"article", "sections", "entities", "facts"} <= set(schema["properties"])
+    # What an editor reads first: the draft to validate with, and the name to show.
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["title"] == "jlp fact book (facts.yaml)"
     assert yaml.safe_load(ok("schema", "--format", "yaml")) == schema
 
 
