@@ -87,24 +87,49 @@ def test_what_the_safe_loader_takes_is_read_the_same(text):
     assert same(events(text), safe_load(text))
 
 
-@pytest.mark.parametrize("text, words, line", [
-    ("a: !!python/object:os.system x\n", "tag", 1),
-    ("a: !custom 1\n", "tag", 1),
-    ("a: &a [*a]\n", "recursive alias", 1),
-    ("a: 1\n---\nb: 2\n", "more than one YAML document", 2),
-    ("? [a]\n: 1\n", "cannot be a key", 1),
-    ("- a\n", "top level must be a mapping", 1),
-    ("", "the file is empty", None),
-    ("a: [1\n", "invalid YAML", 2),
-    ("a: " + "[" * 80 + "]" * 80 + "\n", "nests deeper", 1),
-    ("a: b\x00c\n", "character YAML does not allow", 1),
-    ("a: b\nc: *nothing\n", "has no anchor", 2),
-], ids=["python-tag", "custom-tag", "recursive", "two-docs", "complex-key", "list", "empty", "syntax", "deep", "nul",
-        "unknown-alias"])
-def test_what_a_facts_file_may_not_hold_is_refused_with_its_line(text, words, line):
+@pytest.mark.parametrize("text, words, line, column", [
+    ("a: !!python/object:os.system x\n", "tag", 1, 4),
+    ("a: !custom 1\n", "tag", 1, 4),
+    ("a: &a [*a]\n", "recursive alias", 1, 8),
+    ("a: 1\n---\nb: 2\n", "more than one YAML document", 2, 1),
+    ("? [a]\n: 1\n", "cannot be a key", 1, 3),
+    ("a:\n  ? {b: 1}\n  : 2\n", "cannot be a key", 2, 5),
+    ("- a\n", "top level must be a mapping", 1, None),
+    ("", "the file is empty", None, None),
+    ("a: [1\n", "invalid YAML", 2, 1),
+    ("a: 1\n b: 2\n", "invalid YAML: mapping values are not allowed", 2, 3),
+    ("a: 'x\n", "invalid YAML", 2, 1),
+    ("a: b\x00c\n", "character YAML does not allow", 1, 5),
+    ("a: b\nc: *nothing\n", "has no anchor", 2, 4),
+], ids=["python-tag", "custom-tag", "recursive", "two-docs", "complex-key", "complex-inner-key", "list", "empty",
+        "syntax", "indent", "open-quote", "nul", "unknown-alias"])
+def test_what_a_facts_file_may_not_hold_is_refused_with_its_place_and_a_hint(text, words, line, column):
     (problem,) = problems_of(text)
     assert words in problem.message
-    assert problem.line == line
+    assert (problem.line, problem.column) == (line, column)  # where an editor puts the cursor (1-based)
+    assert problem.hint  # and what to do about it
+
+
+def test_a_document_nested_too_deep_is_refused_inside_its_brackets():
+    text = "a: " + "[" * 80 + "]" * 80 + "\n"
+    (problem,) = problems_of(text)
+    assert "nests deeper than 64 levels" in problem.message and problem.hint
+    assert problem.line == 1 and 4 <= problem.column <= 3 + 80
+
+
+def test_aliases_are_counted_by_the_values_they_expand_to(monkeypatch):
+    """An alias of [1, 2, 3] is four values (the list and its items), an
+    alias of {x: [1, 2]} four too; the count is measured against the bound."""
+    from jlp_cli.book import yaml_events
+
+    monkeypatch.setattr(yaml_events, "ALIAS_EXPANSION_FACTOR", 0)
+    monkeypatch.setattr(yaml_events, "ALIAS_EXPANSION_ALLOWANCE", 16)
+    def bombs(text):
+        return [(p.line, p.column) for p in problems_of(text) if "alias bomb" in p.message]
+
+    assert bombs("a: &a [1, 2, 3]\nb: [*a, *a, *a, *a]\n") == []  # 16 values: at the bound
+    assert bombs("a: &a {x: [1, 2]}\nb: [*a, *a, *a, *a]\n") == []
+    assert bombs("a: &a [1, 2, 3]\nb: [*a, *a, *a, *a, *a]\n") == [(2, 21)]  # 20: past it, at the fifth
 
 
 def test_an_alias_bomb_is_refused_quickly():

@@ -69,7 +69,14 @@ def test_missing_key():
 def test_an_id_that_is_not_kebab_case_is_refused(bad_id):
     (problem,) = problems_of(broken("  - id: aluminium-ingots\n", f'  - id: "{bad_id}"\n'))
     assert problem.path == "facts[3].id"
-    assert "is not an id" in problem.message and "single hyphens" in problem.message
+    assert problem.message == f"{bad_id!r} is not an id: lower-case letters and digits, joined by single hyphens"
+
+
+def test_a_list_written_as_one_word_is_told_it_must_be_a_list():
+    text = broken("    tags: [urban-renewal]\n", "    tags: urban-renewal\n")
+    (problem,) = problems_of(text)
+    assert (problem.path, problem.message) == ("facts[0].tags", "must be a valid list")  # pydantic's words, ours
+    assert (problem.line, problem.column) == (line_of(text, "tags: urban-renewal"), 11)
 
 
 def test_bad_kind_lists_the_choices():

@@ -75,6 +75,9 @@ def _mark(mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
+PLAIN_KEYS = "keys are plain names such as 'id' or 'text'"
+
+
 def _stop(message: str, mark=None, hint: str | None = None) -> DataError:
     line, column = _mark(mark) if mark is not None else (None, None)
     return DataError([Problem(message, line=line, column=column, hint=hint)])
@@ -192,7 +195,8 @@ class EventReader:
     def _alias(self, event) -> Any:
         anchor = self._anchors.get(event.anchor)
         if anchor is None:
-            raise _stop(f"invalid YAML: the alias *{event.anchor} has no anchor", event.start_mark)
+            raise _stop(f"invalid YAML: the alias *{event.anchor} has no anchor", event.start_mark,
+                        f"an alias names a value marked &{event.anchor} earlier in the file")
         if anchor.open:
             raise _stop(f"the alias *{event.anchor} refers to the value that holds it (a recursive alias)",
                         event.start_mark, "write the values out instead")
@@ -261,8 +265,7 @@ class EventReader:
                     key = NO_KEY
             elif kind is mapping_start or kind is sequence_start:
                 if key is NO_KEY and not in_list:
-                    raise _stop("invalid YAML: a mapping or list cannot be a key", event.start_mark,
-                                "keys are plain names such as 'id' or 'text'")
+                    raise _stop("invalid YAML: a mapping or list cannot be a key", event.start_mark, PLAIN_KEYS)
                 if len(stack) >= MAX_DEPTH:
                     raise _stop(f"the document nests deeper than {MAX_DEPTH} levels", event.start_mark,
                                 "a facts file is a few levels deep; check the indentation")
@@ -301,8 +304,7 @@ class EventReader:
         if item is MERGE:
             return MERGE
         if type(item) not in _HASHABLE:
-            raise _stop("invalid YAML: a mapping or list cannot be a key", event.start_mark,
-                        "keys are plain names such as 'id' or 'text'")
+            raise _stop("invalid YAML: a mapping or list cannot be a key", event.start_mark, PLAIN_KEYS)
         if item in mapping:
             line, column = _mark(event.start_mark)
             self.problems.append(Problem(f"duplicate key {item!r} in a mapping", line=line, column=column,
@@ -400,7 +402,7 @@ class EventReader:
         if key is MERGE:
             raise _stop("'<<' is not allowed at the top of a facts file", event.start_mark)
         if type(key) not in _HASHABLE:
-            raise _stop("invalid YAML: a mapping or list cannot be a key", event.start_mark)
+            raise _stop("invalid YAML: a mapping or list cannot be a key", event.start_mark, PLAIN_KEYS)
         if key in seen:
             line, column = _mark(event.start_mark)
             self.problems.append(Problem(f"duplicate key {key!r} in a mapping", line=line, column=column,
