@@ -437,3 +437,23 @@ def test_a_stacked_listing_says_1_fact_and_2_facts():
     assert "hydrogen-industry · industry · 1 fact\n" in listing
     assert "old-street · place · 2 facts\n" in listing
     assert "1 facts" not in listing
+
+
+def test_numbers_of_a_fields_table_are_right_aligned():
+    lines = table("figures", "--fields", "fact,value_base", width=100).splitlines()
+    rows = [line for line in lines[2:] if line.split() and line.split()[-1].replace(",", "").isdigit()]
+    assert len(rows) > 5 and len({len(line.rstrip()) for line in rows}) == 1  # every number ends in one place
+    assert any(line.rstrip().endswith(" 1,060,000,000") for line in rows)
+
+
+def test_a_stacked_timeline_heads_each_event_with_its_period_and_fact():
+    out = table("timeline", width=40)
+    assert "2023 · hydrogen-revenue-2023" in out.splitlines()  # the id on the period's line, not below it
+    assert "  2023年，九龙坡区氢能产业实现营业收入" in out.splitlines()
+
+
+def test_explain_shows_each_match_indented_under_its_hit():
+    lines = table("search", "hydorgen", "--explain", "--limit", "1", width=100).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("western-hydrogen-valley-components  score "))
+    assert lines[at + 1].startswith("    match ") and " bm25 " in lines[at + 1]
+    assert lines[at + 2].startswith("    matched typo (hydrogen) 'hydrogen' in en (quality ")

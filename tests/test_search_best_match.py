@@ -151,3 +151,13 @@ def test_a_limit_keeps_the_order_of_best_matches(shipped_store):
     for query in ("hydrogen revenue", "民主村 改造", "what is huangjue port", "foreign companies 2024"):
         everything = ids(search(shipped_store, query, limit=None))
         assert ids(search(shipped_store, query, limit=3)) == everything[:3], query
+
+
+@pytest.mark.parametrize("query", ["hydrogen revenue", "氢能 营业收入", "aluminium alloy 2023", "外资 企业"])
+def test_the_total_a_cut_list_reports_is_what_the_whole_list_holds(shipped_store, query):
+    """"showing 1 of N": N counts the same facts the search finds without a
+    limit, in best match and with --all."""
+    for strict in (False, True):
+        found = find(shipped_store, query, 1, strict)
+        assert found.total() == len(search(shipped_store, query, limit=None, strict=strict))
+    assert find(shipped_store, query, 1, True).total() < find(shipped_store, query, 1, False).total()

@@ -396,6 +396,17 @@ def test_explain_says_which_form_matched_where(shipped_store):
     assert abs(sum(explained["score_parts"].values()) - hit.score) < 0.01
 
 
+@pytest.mark.parametrize("query, match", [
+    ("hydorgen", {"form": "typo", "piece": "hydorgen", "note": "hydrogen", "tokens": "hydrogen", "column": "en"}),
+    ("qignneng", {"form": "typo", "piece": "qignneng", "note": "qingneng", "tokens": "qing neng", "column": "py"}),
+])
+def test_explain_says_what_a_typo_was_taken_for(shipped_store, query, match):
+    """--explain names the word a slip was read as, in English and in pinyin."""
+    hit = search(shipped_store, query, limit=1)[0]
+    assert match.items() <= hit.explain()["matches"][0].items()
+    assert search(shipped_store, "hydrogen", limit=1)[0].explain()["matches"][0].get("note") is None  # no slip
+
+
 # --- highlighting ---------------------------------------------------------------
 
 def _highlighted(store, query: str, fact_id: str, field: str) -> list[str]:

@@ -110,7 +110,7 @@ def _lazy_pinyin(run: str) -> tuple[str, ...]:
     readings = lazy_pinyin(run, style=Style.NORMAL, errors=lambda chars: ["?"] * len(chars))
     if len(readings) != len(run):  # never seen; keep the columns aligned regardless
         readings = [(lazy_pinyin(c, style=Style.NORMAL) or ["?"])[0] for c in run]
-    return tuple(r.replace("ü", "v") for r in readings)
+    return tuple(readings)  # Style.NORMAL already writes ü as v (lv), as the index does
 
 
 def _run_pinyin(run: str) -> tuple[str, ...]:

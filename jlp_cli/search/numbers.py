@@ -265,9 +265,7 @@ def parse_en(words: list[str]) -> Number | None:
     total = current = 0
     seen = False
     last = None  # since the last scale word: "tens", "ones" or nothing yet
-    for word in whole_words:
-        if word == "and":
-            continue
+    for word in whole_words:  # "and" (one hundred and six) matches no branch: it adds nothing
         if word in EN_TENS:
             if last is not None:  # twenty thirty: two numbers, not fifty
                 return None
