@@ -321,10 +321,13 @@ def _cut(paragraph: Para, spans: list[tuple[int, int, int]]) -> list[Line]:
     return lines
 
 
-def _fold(text: str, width: int) -> list[str]:
+def _fold(text: str, width: int, edges: Iterable[int] = ()) -> list[str]:
     """A piece wider than the line, in pieces of at most ``width`` cells,
-    broken after a hyphen or slash where one is near enough."""
+    broken at an edge of a number in it (``edges``: offsets where an atomic
+    run begins or ends) where one fits, else after a hyphen or slash where
+    one is near enough."""
     out = []
+    done = 0  # characters of the piece already folded off
     while cell_width(text) > width:
         cells, cut = 0, 0
         for index, char in enumerate(text):
@@ -332,13 +335,28 @@ def _fold(text: str, width: int) -> list[str]:
             if cells > width:
                 break
             cut = index + 1
+        fitting = [edge - done for edge in edges if 0 < edge - done <= cut]
         soft = max(text.rfind("-", 0, cut), text.rfind("/", 0, cut))
-        if soft >= cut // 2:
+        if fitting:
+            cut = max(fitting)
+        elif soft >= cut // 2:
             cut = soft + 1
         out.append(text[:max(cut, 1)])
+        done += max(cut, 1)
         text = text[max(cut, 1):]
     out.append(text)
     return out
+
+
+def _atomic_edges(paragraph: Para, start: int, end: int) -> list[int]:
+    """Offsets from ``start`` where an atomic run (a number, an id) begins or
+    ends strictly between ``start`` and ``end``."""
+    edges, offset = [], 0
+    for text, _style, atomic in paragraph:
+        if atomic:
+            edges += [edge - start for edge in (offset, offset + len(text)) if start < edge < end]
+        offset += len(text)
+    return edges
 
 
 def wrap(paragraph: Para, width: int) -> list[Line]:
@@ -424,7 +442,7 @@ def wrap(paragraph: Para, width: int) -> list[Line]:
             line_start, line_end, used = start, start + len(text), cells
             continue
         position = start
-        folded = _fold(text, width)
+        folded = _fold(text, width, _atomic_edges(paragraph, start, start + len(text)))
         for piece in folded[:-1]:
             spans.append((position, position + len(piece), cell_width(piece)))
             position += len(piece)

@@ -1,0 +1,99 @@
+"""The renderer's line breaking (jlp_cli/render/layout.py) against the standard
+library's: on plain English prose, whatever its styles, ``wrap`` and
+``hanging`` break where ``textwrap`` does (greedy, at spaces, no word split).
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jlp_cli.render import layout
+
+from .conftest import examples
+
+WORDS = st.lists(st.text("abcdefghij", min_size=1, max_size=9), min_size=1, max_size=30)
+STYLES = ("", "bold", "cyan", "green")
+
+
+@st.composite
+def styled(draw):
+    """(text, paragraph): the words joined by single spaces, cut into runs of
+    different styles at arbitrary places (inside words too)."""
+    text = " ".join(draw(WORDS))
+    cuts = sorted(set(draw(st.lists(st.integers(1, max(1, len(text) - 1)), max_size=6))))
+    bounds = [0, *[c for c in cuts if 0 < c < len(text)], len(text)]
+    runs = [(text[a:b], draw(st.sampled_from(STYLES)), False) for a, b in zip(bounds, bounds[1:])]
+    return text, runs
+
+
+def plain(lines) -> list[str]:
+    return ["".join(text for text, _style in line) for line in lines]
+
+
+@examples(300)
+@given(styled(), st.integers(10, 60))
+def test_prose_breaks_where_textwrap_breaks_it(case, width):
+    text, paragraph = case
+    assert plain(layout.wrap(paragraph, width)) == textwrap.wrap(text, width, break_long_words=False,
+                                                                 break_on_hyphens=False)
+
+
+@examples(300)
+@given(styled(), st.integers(13, 60), st.integers(1, 4))  # every word fits the indented lines
+def test_a_hanging_paragraph_indents_every_line_after_the_first(case, width, indent):
+    text, paragraph = case
+    expected = textwrap.wrap(text, width, subsequent_indent=" " * indent, break_long_words=False,
+                             break_on_hyphens=False)
+    assert plain(layout.hanging(paragraph, width, indent)) == expected
+
+
+@examples(200)
+@given(styled(), st.integers(10, 60))
+def test_wrapping_keeps_each_characters_style(case, width):
+    text, paragraph = case
+    style_at = [style for run, style, _atomic in paragraph for _char in run]
+    position = 0
+    for line in layout.wrap(paragraph, width):
+        for run, style in line:
+            for char in run:
+                while text[position] != char:  # the spaces a break dropped
+                    position += 1
+                assert style_at[position] == style
+                position += 1
+
+
+@st.composite
+def with_numbers(draw):
+    """(units, paragraph): words, some with a number written right after them
+    ("revenue10.6"), the number an atomic run; no line may break inside a
+    unit, only at the spaces between units."""
+    units, runs, prose = [], [], ""
+    for index, word in enumerate(draw(WORDS)):
+        number = draw(st.none() | st.from_regex(r"[0-9]{1,3}(,[0-9]{3}){0,2}(\.[0-9])?", fullmatch=True))
+        prose += (" " if index else "") + word
+        units.append(word + (number or ""))
+        if number:
+            runs += [(prose, "", False), (number, "cyan", True)]
+            prose = ""
+    if prose:
+        runs.append((prose, "", False))
+    return units, runs
+
+
+@examples(300)
+@given(with_numbers(), st.integers(20, 60))
+def test_a_number_stays_whole_and_every_line_is_as_full_as_it_can_be(case, width):
+    units, paragraph = case
+    numbers = [text for text, _style, atomic in paragraph if atomic]
+    lines = plain(layout.wrap(paragraph, width))
+    assert all(len(line) <= width for line in lines)
+    assert all(any(number in line for line in lines) for number in numbers)  # never cut
+    if all(len(unit) <= width for unit in units):
+        assert " ".join(lines) == " ".join(units)  # breaks only at the spaces between units
+        for line, following in zip(lines, lines[1:]):
+            assert len(line) + 1 + len(following.split(" ")[0]) > width  # the next unit would not have fitted
+    else:  # a unit too wide for the line breaks before its number
+        assert "".join(lines).replace(" ", "") == "".join(units)
