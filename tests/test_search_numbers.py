@@ -123,3 +123,41 @@ def test_segmentation_knows_the_same_numerals():
     from jlp_cli.search import numbers, segment
 
     assert segment.ZH_NUMERALS == numbers.ZH_NUMERALS
+
+
+@pytest.mark.parametrize("text, value", [
+    ("一千二百三十四万", "12340000"), ("三千五百亿", "350000000000"), ("两千零二十四", "2024"),
+    ("十万", "100000"), ("一亿二千万", "120000000"),
+])
+def test_chinese_numerals_with_units_and_magnitudes(text, value):
+    assert str(parse_zh(text).base) == value
+
+
+@pytest.mark.parametrize("digits, ending", [
+    ("1", "st"), ("2", "nd"), ("3", "rd"), ("4", "th"), ("10", "th"), ("11", "th"), ("12", "th"), ("13", "th"),
+    ("20", "th"), ("21", "st"), ("22", "nd"), ("23", "rd"), ("101", "st"), ("111", "th"), ("112", "th"),
+])
+def test_ordinals_are_read_only_with_their_own_ending(digits, ending):
+    assert split_magnitude(digits + ending) == (digits, ending)
+    wrong = {"st", "nd", "rd", "th"} - {ending}
+    assert all(split_magnitude(digits + other) is None for other in wrong)  # 11st is no ordinal
+
+
+def test_a_negative_number_keeps_its_sign():
+    assert str(Decimal.of("-32.50")) == "-32.5" and str(Decimal.of("-1.06e9")) == "-1060000000"
+
+
+def test_a_plain_number_is_looked_for_as_itself_in_both_languages():
+    number = parse_en(["thirty", "two", "point", "five"])
+    zh, en = number.text_forms()
+    assert ("32.5",) in zh and ("32.5",) in en
+
+
+@pytest.mark.parametrize("whole, zh, en", [
+    (0, [], [("zero",)]), (1, [], [("one",)]), (2, ["二"], [("two",)]), (32, ["三十二"], [("thirty", "two")]),
+    (99, ["九十九"], [("ninety", "nine")]), (100, [], []),
+])
+def test_small_whole_numbers_have_word_forms_and_larger_ones_none(whole, zh, en):
+    from jlp_cli.search.numbers import Number
+
+    assert Number(Decimal.of(str(whole))).word_forms() == (zh, en)

@@ -203,7 +203,9 @@ def parse_zh(text: str) -> Number | None:
         return None
     magnitude = ""
     body = text
-    if len(body) > 1 and body[-1] in ZH_MAGNITUDES and (("点" in body) or body[-2] not in ZH_MAGNITUDES):
+    if len(body) > 1 and body[-1] in ZH_MAGNITUDES and (("点" in body) or body[-2] not in ZH_MAGNITUDES) \
+            and not any(ZH_MAGNITUDES.get(c, 0) > ZH_MAGNITUDES[body[-1]] for c in body[:-1]):
+        # 三千万 is 3000 万; but in 一亿二千万 the 万 belongs to 二千, not to the whole
         magnitude, body = body[-1], body[:-1]
     whole_part, point, fraction = body.partition("点")
     if point and (not fraction or any(c not in ZH_DIGITS for c in fraction)):
@@ -321,7 +323,7 @@ def split_magnitude(token: str) -> tuple[str, str] | None:
 
 
 def ordinal_ending(whole: int) -> str:
-    if 10 <= whole % 100 <= 20:
+    if 11 <= whole % 100 <= 13:  # 11th, 12th, 13th, 111th; but 21st, 22nd, 23rd
         return "th"
     return ORDINAL_ENDINGS.get(whole % 10, "th")
 
