@@ -457,3 +457,28 @@ def test_explain_shows_each_match_indented_under_its_hit():
     at = next(i for i, line in enumerate(lines) if line.startswith("western-hydrogen-valley-components  score "))
     assert lines[at + 1].startswith("    match ") and " bm25 " in lines[at + 1]
     assert lines[at + 2].startswith("    matched typo (hydrogen) 'hydrogen' in en (quality ")
+
+
+def test_records_of_a_kind_without_a_listing_get_one_column_per_key():
+    from jlp_cli.render.view import View
+
+    records = [{"name": "Lake", "count": 12345, "note": "a b"}, {"name": "Hill", "count": 7, "extra": None}]
+    lines = drawn(View(records, [], kind="thing"), width=60).splitlines()
+    assert lines[0].split() == ["name", "count", "note"]  # a key with no value anywhere is no column
+    assert lines[2].split() == ["Lake", "12,345", "a", "b"] and lines[3].split() == ["Hill", "7"]
+    assert lines[2].index("12,345") + 6 == lines[3].index("7") + 1  # numbers to the right
+
+
+def test_a_text_written_on_several_lines_stays_in_its_column(tmp_path):
+    import yaml
+
+    book = yaml.safe_load(open(MINI_BOOK, encoding="utf-8"))
+    book["facts"][0]["text"]["en"] = "First line of the text\nsecond line\tafter a tab\n"
+    path = tmp_path / "book.yaml"
+    path.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    lines = table("facts", "--facts", str(path), "--lang", "en", width=80).splitlines()
+    column = lines[0].index("text")
+    first = next(i for i, line in enumerate(lines) if line.startswith("old-street-renewal"))
+    assert lines[first][column:] == "First line of the text"
+    assert lines[first + 1] == " " * column + "second line after a tab"
+    assert not any("\t" in line for line in lines)

@@ -97,3 +97,18 @@ def test_a_number_stays_whole_and_every_line_is_as_full_as_it_can_be(case, width
             assert len(line) + 1 + len(following.split(" ")[0]) > width  # the next unit would not have fitted
     else:  # a unit too wide for the line breaks before its number
         assert "".join(lines).replace(" ", "") == "".join(units)
+
+
+@examples(200)
+@given(st.lists(st.sampled_from(["alpha", "be", "gamma", " ", " ", "\n", "\t", "\r\n", "\n\n"]), max_size=40),
+       st.integers(10, 40))
+def test_line_breaks_and_tabs_in_a_text_never_reach_the_terminal_inside_a_line(pieces, width):
+    """Text from a YAML block keeps its line breaks as lines of its own; a tab
+    is a space. (A break inside a laid-out line would throw every column
+    after it to the left edge.)"""
+    text = "".join(pieces)
+    lines = plain(layout.wrap([(text, "", False)], width))
+    assert not any(c in line for line in lines for c in "\n\r\t")
+    assert all(len(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == "".join(text.split())  # every word kept
+    assert len(lines) >= len([line for line in text.splitlines() if line.strip()])  # a break starts a line

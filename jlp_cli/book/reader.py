@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterator
 from ..errors import DataError, Problem
 from ..records import Record
 from . import source
-from .rules import MAX_PROBLEMS, Found, RuleChecker, locate
+from .rules import Found, RuleChecker, locate
 from .yaml_events import EventReader, locate_many
 
 #: The top-level entries the facts are checked against: when one of them
@@ -213,7 +213,7 @@ def _line_and_column(stream, position: int, in_bytes: bool) -> tuple[int, int]:
 
 @contextmanager
 def read_file(path: Path, limit: int | None = None, source_text: str | None = None,
-              max_problems: int = MAX_PROBLEMS, progress: Progress | None = None):
+              progress: Progress | None = None):
     """The book at ``path`` as a ``Reading``; a DataError when the file
     cannot be read at all (missing, a directory, over ``limit`` …)."""
     status = source.stat(path)
@@ -227,7 +227,7 @@ def read_file(path: Path, limit: int | None = None, source_text: str | None = No
         def open_text():
             return source.TextStream(path, limit, data=data)
         total = None
-    reading = Reading(open_text, RuleChecker(source_text, max_problems), progress, total)
+    reading = Reading(open_text, RuleChecker(source_text), progress, total)
     try:
         yield reading
     finally:
@@ -243,10 +243,10 @@ class _Text(io.StringIO):
         return self
 
 
-def read_text(text: str, source_text: str | None = None, max_problems: int = MAX_PROBLEMS) -> Reading:
+def read_text(text: str, source_text: str | None = None) -> Reading:
     """A book given as text, as ``read_file`` reads a file."""
     text = text[1:] if text.startswith("\ufeff") else text
-    return Reading(lambda: _Text(text), RuleChecker(source_text, max_problems))
+    return Reading(lambda: _Text(text), RuleChecker(source_text))
 
 
 def validate_file(path: Path, source_text: str | None = None, limit: int | None = None,

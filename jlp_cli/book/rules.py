@@ -9,9 +9,8 @@ sections and entities used), never the book.
 Each record is checked by the schema (``model.py``), then against the
 records before it. A problem is kept as the path of the value it concerns
 (``facts[3].figures[0].value``) and a message; the reader finds the lines of
-all of them at once at the end. The checker can stop at the first problem
-(``max_problems=1``) or collect them all, up to a bound, so that a hostile
-file cannot make it keep millions.
+all of them at once at the end. The checker collects every problem, up to a
+bound (``MAX_PROBLEMS``), so that a hostile file cannot make it keep millions.
 """
 
 from __future__ import annotations

@@ -362,6 +362,11 @@ def _atomic_edges(paragraph: Para, start: int, end: int) -> list[int]:
 def wrap(paragraph: Para, width: int) -> list[Line]:
     """``paragraph`` in lines of at most ``width`` cells."""
     width = max(width, 1)
+    if any(_BREAKS_OR_TABS.search(text) for text, _style, _atomic in paragraph):
+        lines: list[Line] = []
+        for part in _hard_lines(paragraph):
+            lines.extend(wrap(part, width) or [[]])
+        return lines
     spans: list[tuple[int, int, int]] = []  # (start, end, cells) of each line in the text
     line_start = line_end = -1
     used = 0
@@ -468,6 +473,24 @@ def hanging(paragraph: Para, width: int, indent: int = INDENT) -> list[Line]:
     if rest:
         rest[0] = (rest[0][0].lstrip(), rest[0][1], rest[0][2])
     return lines[:1] + indented(wrap([run for run in rest if run[0]], width - indent), indent)
+
+
+_BREAKS_OR_TABS = re.compile(r"[\n\r\t\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _hard_lines(paragraph: Para) -> list[Para]:
+    """A paragraph that holds line breaks (a block of YAML text) as one
+    paragraph per line, its tabs as spaces: the terminal must never be handed
+    a break or a tab inside a laid-out line."""
+    lines: list[Para] = [[]]
+    for text, style, atomic in paragraph:
+        for index, part in enumerate(text.replace("\r\n", "\n").splitlines()):
+            if index:
+                lines.append([])
+            part = re.sub(r"[\t\v\f]", " ", part)
+            if part:
+                lines[-1].append((part, style, atomic))
+    return lines
 
 
 def wrap_cell(cell: Cell, width: int) -> list[Line]:
