@@ -291,3 +291,16 @@ def test_megabytes_round_half_to_even_as_python_formats_them():
     size = 11 * 1048576 + 524288  # 11.5 MB: said as 12 (half to even), not 11
     assert str(source._over_limit(Path("b.yaml"), size, 1048576)) == \
         "b.yaml: is 12 MB, over the 1 MB limit for a facts file"
+
+
+def test_the_shipped_book_is_found_inside_an_installed_package_or_beside_a_checkout(tmp_path):
+    from jlp_cli.book import packaged_facts
+
+    from .conftest import SHIPPED
+
+    assert packaged_facts() == SHIPPED  # this checkout: beside the package
+    package = tmp_path / "site-packages" / "jlp_cli"
+    package.mkdir(parents=True)
+    assert packaged_facts(package) == tmp_path / "site-packages" / "facts.yaml"
+    (package / "facts.yaml").write_text("schema_version: 1\n", encoding="utf-8")  # a wheel puts it inside
+    assert packaged_facts(package) == package / "facts.yaml"

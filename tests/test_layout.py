@@ -112,3 +112,14 @@ def test_line_breaks_and_tabs_in_a_text_never_reach_the_terminal_inside_a_line(p
     assert all(len(line) <= width for line in lines)
     assert "".join(lines).replace(" ", "") == "".join(text.split())  # every word kept
     assert len(lines) >= len([line for line in text.splitlines() if line.strip()])  # a break starts a line
+
+
+@examples(200)
+@given(WORDS, st.sampled_from([" · ", ", ", " / "]), st.integers(12, 40))  # a word and its mark fit a line
+def test_a_line_breaks_after_a_separator_never_before_it(words, separator, width):
+    """"Qingling ·" at the end of a line, never "· Qingling" at the start."""
+    items = [[(word, "", False)] for word in words]
+    lines = [line.replace(layout.GLUE, " ") for line in plain(layout.wrap(layout.joined(items, separator), width))]
+    mark = separator.strip()
+    assert not any(line.lstrip().startswith(mark) for line in lines)
+    assert " ".join(lines).replace(" ", "").replace(mark, "") == "".join(words)
