@@ -177,6 +177,8 @@ CASES: list[Case] = [
     Case("10.6", first="hydrogen-revenue-2023", why="number"),
     Case("10.6亿", first="hydrogen-revenue-2023", why="number"),
     Case("1.06 billion", first="hydrogen-revenue-2023", why="number"),
+    Case("RMB1.06bn", first="hydrogen-revenue-2023", why="number"),  # a currency and a magnitude on the number
+    Case("rmb1.06", first="hydrogen-revenue-2023", why="number"),
     Case("1,060,000,000", first="hydrogen-revenue-2023", why="number"),
     Case("1，060，000，000", first="hydrogen-revenue-2023", why="number"),  # full-width separators
     Case("166.67", first="new-foreign-enterprises-2024q1", why="number"),

@@ -329,13 +329,13 @@ def ordinal_ending(whole: int) -> str:
 
 
 def split_before(token: str) -> tuple[str, str] | None:
-    """'rmb1.06' → ('rmb', '1.06'); 'no1' → ('no', '1'); None otherwise
-    (q1 is a quarter, 5g a generation)."""
+    """'rmb1.06' → ('rmb', '1.06'); 'rmb1.06bn' → ('rmb', '1.06bn');
+    'no1' → ('no', '1'); None otherwise (q1 is a quarter, 5g a generation)."""
     at = 0
     while at < len(token) and token[at].isalpha():
         at += 1
     letters, digits = token[:at], token[at:]
-    if letters in EN_BEFORE and digits and decimal(digits) is not None and digits[0].isdigit():
+    if letters in EN_BEFORE and digits[:1].isdigit() and (decimal(digits) is not None or split_magnitude(digits)):
         return letters, digits
     return None
 

@@ -512,7 +512,7 @@ def _latin_words(token: Token, group: int, folded: str) -> list[_Word]:
         letters, digits = before
         middle = token.start + len(letters)
         return [_Word(letters, (letters,), "latin", token.start, middle, group, stop=letters in STOP_EN),
-                _Word(digits, (digits,), "number", middle, token.end, group, plain(digits))]
+                *_latin_words(Token(digits, middle, token.end), group, folded)]  # 1.06 or 1.06bn
     return [_Word(text, (text,), "latin", token.start, token.end, group, stop=text in STOP_EN or text in STOP_PINYIN)]
 
 
