@@ -8,6 +8,7 @@ import copy
 import io
 import json
 import os
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -154,6 +155,62 @@ def test_the_schema_documents_each_column(database):
     assert '"metric_en" TEXT NOT NULL, -- What is measured. (English)' in sql
 
 
+#: What Datasette and sqlite-utils show of the database: each table's columns
+#: and their declared types, and the columns its full-text index searches.
+TABLES = {
+    "article": ("INTEGER TEXT TEXT TEXT TEXT TEXT TEXT TEXT TEXT TEXT TEXT", None),
+    "sections": ("TEXT INTEGER INTEGER TEXT TEXT TEXT TEXT TEXT TEXT",
+                 "title_zh title_en tagline_zh tagline_en summary_zh summary_en"),
+    "entities": ("TEXT INTEGER TEXT TEXT TEXT TEXT TEXT TEXT", "name_zh name_en aliases description_zh description_en"),
+    "facts": ("TEXT INTEGER TEXT TEXT TEXT TEXT TEXT TEXT", "text_zh text_en quote"),
+    "figures": ("TEXT INTEGER TEXT TEXT NUMERIC NUMERIC TEXT TEXT TEXT NUMERIC NUMERIC TEXT INTEGER TEXT TEXT TEXT TEXT",
+                "metric_zh metric_en comparison_zh comparison_en"),
+    "fact_entities": ("TEXT INTEGER TEXT", None),
+    "fact_tags": ("TEXT INTEGER TEXT", None),
+}
+
+
+def test_every_table_has_its_columns_types_and_searched_text(database):
+    tables = [row[0] for row in database.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                 "AND name NOT LIKE '%_fts%' ORDER BY rowid")]
+    assert tables == list(TABLES)
+    for table, (types, searched) in TABLES.items():
+        assert " ".join(row[2] for row in database.execute(f'PRAGMA table_info("{table}")')) == types, table
+        fts = database.execute("SELECT sql FROM sqlite_master WHERE name = ?", (f"{table}_fts",)).fetchone()
+        if searched is None:
+            assert fts is None
+        else:
+            assert re.findall(r'"(\w+)"', fts[0].split("(", 1)[1].split("tokenize")[0]) == searched.split(), table
+
+
+def test_each_table_says_what_a_row_is(database):
+    def comment(table):
+        sql = database.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        return sql.splitlines()[0].split(" -- ", 1)[1]
+
+    assert comment("article") == "The article the facts are taken from: one row."
+    assert comment("facts").startswith("One row per fact: a statement of the article, bilingual")
+    assert comment("fact_tags") == "The tags of each fact: one row per fact and tag."
+
+
+def test_fields_only_the_records_have_are_typed_from_their_values(book, tmp_path):
+    document = copy.deepcopy(book)
+    for position, fact in enumerate(document["facts"]):
+        fact["reviewers"] = ["a", "b"] if position == 0 else None
+        fact["checked"] = position == 0
+        fact["confidence"] = 0.5 if position == 0 else 2
+    path = tmp_path / "extra.db"
+    write_database(document, path)
+    connection = sqlite3.connect(path)
+    columns = {row[1]: row[2] for row in connection.execute('PRAGMA table_info("facts")')}
+    assert (columns["reviewers"], columns["checked"], columns["confidence"]) == ("TEXT", "INTEGER", "NUMERIC")
+    first = connection.execute("SELECT reviewers, checked, confidence FROM facts WHERE position = 0").fetchone()
+    assert first == ('["a", "b"]', 1, 0.5)
+    assert json.loads(first[0]) == ["a", "b"]
+    assert connection.execute("SELECT reviewers, checked, confidence FROM facts WHERE position = 1").fetchone() == \
+        (None, 0, 2)
+
+
 # -- full-text search -----------------------------------------------------------------
 
 
@@ -270,8 +327,17 @@ def test_a_failed_build_leaves_no_file_and_the_old_one_as_it_was(book, tmp_path)
     path.write_bytes(b"old")
     dangling = copy.deepcopy(book)
     dangling["facts"][0]["entities"].append("no-such-entity")
-    with pytest.raises(DataError, match="fact_entities.entity_id is 'no-such-entity', which is not an id in entities"):
+    with pytest.raises(DataError, match="fact_entities.entity_id is 'no-such-entity', which is not an id in entities") \
+            as caught:
         write_database(dangling, path, force=True)
+    assert caught.value.problems[0].hint == "run 'jlp validate' to find it in the facts file"
+    twice = copy.deepcopy(book)
+    twice["facts"].append(twice["facts"][0])
+    with pytest.raises(DataError) as caught:
+        write_database(twice, path, force=True)
+    (problem,) = caught.value.problems
+    assert problem.message.startswith("the book cannot be a database: UNIQUE constraint failed: facts.id")
+    assert problem.hint == "run 'jlp validate' to find the record"
     not_a_number = copy.deepcopy(book)
     next(f for f in not_a_number["facts"] if f["figures"])["figures"][0]["value"] = float("nan")
     with pytest.raises(DataError, match="NaN or infinite"):
