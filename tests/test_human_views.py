@@ -259,6 +259,19 @@ def test_colour_changes_nothing_but_the_styles():
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == drawn(view, width=80)
 
 
+@pytest.mark.parametrize("command, make", [("figures", lambda r: views.figures(r, chart=True)),
+                                           ("timeline", views.timeline), ("entities", views.entities),
+                                           ("sections", views.sections), ("facts", views.facts)])
+def test_colour_changes_nothing_but_the_styles_in_every_listing(command, make):
+    import json
+
+    records = json.loads(runner.invoke(app, [command, "--format", "json"]).stdout)
+    for width in (40, 100):
+        coloured = drawn(make(records), width=width, color=True)
+        assert "\x1b[" in coloured
+        assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == drawn(make(records), width=width)
+
+
 # -- the layout underneath ------------------------------------------------------------------------
 
 def test_wrap_breaks_between_chinese_characters_never_inside_numbers():
@@ -482,3 +495,18 @@ def test_a_text_written_on_several_lines_stays_in_its_column(tmp_path):
     assert lines[first][column:] == "First line of the text"
     assert lines[first + 1] == " " * column + "second line after a tab"
     assert not any("\t" in line for line in lines)
+
+
+@pytest.mark.parametrize("args, headers", [
+    (["facts"], "id | section | kind | period | text"),
+    (["search", "氢能"], "id | score | section | kind | period | text"),
+    (["entities"], "id | type | facts | name | aliases"),
+    (["sections"], "# | id | facts | title and summary"),
+    (["figures"], "fact | metric | value | unit | base value | base unit | period | as written"),
+    (["timeline"], "period | fact | text"),
+])
+def test_each_listing_names_its_columns(args, headers):
+    """At a width every column fits, the header row names each one (two
+    spaces or more apart), in the order of the columns."""
+    header = table(*args, width=200).splitlines()[0]
+    assert re.split(r"\s{2,}", header.strip()) == headers.split(" | ")

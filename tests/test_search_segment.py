@@ -29,6 +29,8 @@ def split(run: str, known=frozenset(KNOWN)) -> list[str]:
     ("外资增速排名第一", ["word:外资", "word:增速", "word:排名", "ordinal:第一"]),
     ("第一季度", ["word:第一季度"]),
     ("三国三园", ["word:三国三园"]),  # a word, not numbers
+    ("三", ["number:三"]),  # one numeral alone is a number
+    ("五", ["number:五"]),
 ])
 def test_segment(run, words):
     assert split(run) == words
