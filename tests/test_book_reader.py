@@ -143,6 +143,22 @@ def test_an_alias_bomb_is_refused_quickly():
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.parametrize("chunk", [5, 7, 64])
+def test_a_bad_character_far_into_a_file_read_in_chunks_is_placed_exactly(tmp_path, monkeypatch, chunk):
+    """The file is read a chunk at a time (lines and characters cut at any
+    byte): the place of a character YAML does not allow is the one the whole
+    text gives."""
+    from jlp_cli.book import source
+
+    monkeypatch.setattr(source, "CHUNK", chunk)
+    text = GOOD.replace("湖畔镇启动", "湖畔镇\x00启动", 1)
+    path = tmp_path / "book.yaml"
+    path.write_text(text, encoding="utf-8")
+    (problem,) = validate_file(path)[1]
+    before = text[: text.index("\x00")]
+    assert (problem.line, problem.column) == (before.count("\n") + 1, len(before) - before.rfind("\n"))
+
+
 def test_ordinary_anchors_are_fine():
     text = GOOD.replace("title: {zh: 导语, en: Introduction}", "title: &intro {zh: 导语, en: Introduction}")
     assert problems_of(text) == []

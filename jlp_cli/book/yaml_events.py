@@ -133,15 +133,20 @@ class EventReader:
             return self._next()
         except self._yaml.MarkedYAMLError as exc:
             raise DataError([yaml_problem(exc)]) from None
-        except self._yaml.reader.ReaderError as exc:  # a character YAML does not allow
-            error = DataError([Problem(f"the file holds a character YAML does not allow (U+{exc.character:04X}, "
-                                       f"{exc.reason})", hint="remove it, or save the file as plain text")])
-            # An offset the caller turns into a line: in UTF-8 bytes for the C
-            # parser (it reads the text as UTF-8), in characters for Python's.
-            error.position = (exc.position, self._c_parser)
-            raise error from None
+        except self._yaml.reader.ReaderError as exc:
+            raise self._reader_error(exc) from None
         except self._yaml.YAMLError as exc:
             raise DataError([Problem(f"invalid YAML: {exc}", hint="check the file around that place")]) from None
+
+    def _reader_error(self, exc) -> DataError:
+        """A character YAML does not allow, found wherever the parser was
+        (between values, or inside one when the file is read in chunks)."""
+        error = DataError([Problem(f"the file holds a character YAML does not allow (U+{exc.character:04X}, "
+                                   f"{exc.reason})", hint="remove it, or save the file as plain text")])
+        # An offset the caller turns into a line: in UTF-8 bytes for the C
+        # parser (it reads the text as UTF-8), in characters for Python's.
+        error.position = (exc.position, self._c_parser)
+        return error
 
     # -- scalars -------------------------------------------------------------
     def _tag(self, value: str) -> str:
