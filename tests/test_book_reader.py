@@ -560,7 +560,9 @@ def test_a_book_read_in_a_child_builds_the_same_store(tmp_path, read_ahead, monk
 def test_index_rows_made_ahead_by_the_child_are_the_same(tmp_path, monkeypatch, read_ahead):
     monkeypatch.setattr(read_ahead, "BATCH", 7)
     monkeypatch.setattr(read_ahead, "_parent_behind", lambda _connection: True)
+    alone = _builds_alone(monkeypatch)
     ahead = dump(open_store(SHIPPED, rebuild=True, cache_dir=tmp_path / "a").con)
+    assert not alone  # the child's batches made the store, not a plain build after it failed
     assert dump(open_store(SHIPPED, rebuild=True, processes=1, cache_dir=tmp_path / "b").con) == ahead
 
 
