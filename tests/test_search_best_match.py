@@ -161,3 +161,20 @@ def test_the_total_a_cut_list_reports_is_what_the_whole_list_holds(shipped_store
         found = find(shipped_store, query, 1, strict)
         assert found.total() == len(search(shipped_store, query, limit=None, strict=strict))
     assert find(shipped_store, query, 1, True).total() < find(shipped_store, query, 1, False).total()
+
+
+def test_a_fact_that_names_an_entity_only_in_chinese_gets_the_entity_boost(tmp_path):
+    """湖畔镇 typed, and a fact whose Chinese text names 湖畔镇 while its English
+    says "the town": the Chinese name counts as the fact naming it."""
+    from jlp_cli.search.engine import ENTITY_BOOST
+
+    from .conftest import MINI
+
+    text = MINI.read_text(encoding="utf-8").replace(
+        "en: Lakeside Town launched an urban renewal project in Old Street Community",
+        "en: The town launched an urban renewal project in Old Street Community").replace(
+        "aliases: [Hupan, 湖畔]", "aliases: [Hupan]")  # only its name says it in Chinese
+    path = tmp_path / "book.yaml"
+    path.write_text(text, encoding="utf-8")
+    hit = next(h for h in search(open_store(path), "湖畔镇", limit=None) if h.fact["id"] == "old-street-renewal")
+    assert hit.explain()["score_parts"]["entity"] == ENTITY_BOOST  # named in the text, not only linked

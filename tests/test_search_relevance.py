@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from jlp_cli.errors import UsageError
-from jlp_cli.search.engine import highlight_spans, search
+from jlp_cli.search.engine import ENTITY_BOOST, PHRASE_BOOST, QUESTION_BOOST, highlight_spans, search
 
 from .conftest import SHIPPED
 
@@ -396,6 +396,26 @@ def test_explain_says_which_form_matched_where(shipped_store):
     assert {"match", "bm25"} <= set(explained["score_parts"])
     assert {"column": "py", "form": "pinyin", "tokens": "qing neng*"}.items() <= explained["matches"][0].items()
     assert abs(sum(explained["score_parts"].values()) - hit.score) < 0.01
+
+
+@pytest.mark.parametrize("query, first, parts", [
+    ("西南铝业", "southwest-aluminium", {"entity": ENTITY_BOOST, "phrase": 0.0}),  # an entity named in Chinese
+    ("Southwest Aluminium", "southwest-aluminium", {"entity": ENTITY_BOOST}),  # and in English
+    ("hydrogen revenue", "hydrogen-revenue-2023", {"entity": 0.0, "phrase": 0.0, "match": 10.0}),
+    ("operating revenue", "hydrogen-revenue-2023", {"phrase": PHRASE_BOOST, "entity": 0.0}),  # words side by side
+    ("营业 收入", "hydrogen-revenue-2023", {"phrase": PHRASE_BOOST}),
+])
+def test_explain_gives_each_part_of_the_score(shipped_store, query, first, parts):
+    hit = search(shipped_store, query, limit=1)[0]
+    assert hit.fact["id"].startswith(first)
+    explained = hit.explain()["score_parts"]
+    assert parts.items() <= explained.items()
+    assert set(explained) == {"match", "bm25", "phrase", "entity", "early"}  # no question: no question part
+
+
+def test_a_question_adds_what_it_asks_for_to_the_score(shipped_store):
+    explained = search(shipped_store, "how much revenue did hydrogen make", limit=1)[0].explain()["score_parts"]
+    assert 0 < explained["question"] <= QUESTION_BOOST and explained["entity"] == 0.0
 
 
 @pytest.mark.parametrize("query, match", [

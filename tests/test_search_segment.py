@@ -30,6 +30,8 @@ def split(run: str, known=frozenset(KNOWN)) -> list[str]:
     ("第一季度", ["word:第一季度"]),
     ("三国三园", ["word:三国三园"]),  # a word, not numbers
     ("三", ["number:三"]),  # one numeral alone is a number
+    ("第", ["unknown:第"]),  # 第 with no number after it is no ordinal
+    ("第二十", ["ordinal:第二十"]),
     ("五", ["number:五"]),
 ])
 def test_segment(run, words):
