@@ -304,3 +304,19 @@ def test_the_shipped_book_is_found_inside_an_installed_package_or_beside_a_check
     assert packaged_facts(package) == tmp_path / "site-packages" / "facts.yaml"
     (package / "facts.yaml").write_text("schema_version: 1\n", encoding="utf-8")  # a wheel puts it inside
     assert packaged_facts(package) == package / "facts.yaml"
+
+
+@pytest.mark.parametrize("limit", [7, 8, 9, 12])
+def test_a_file_that_grows_past_the_limit_while_it_is_hashed_is_refused(tmp_path, monkeypatch, limit):
+    """The size is checked when the file is opened; a file that grows after
+    that is caught by the count of bytes read, whatever the chunks."""
+    import hashlib
+
+    monkeypatch.setattr(source, "CHUNK", 4)
+    path = tmp_path / "book.yaml"
+    path.write_bytes(b"a" * limit)
+    assert source.sha256(path, limit) == hashlib.sha256(b"a" * limit).hexdigest()  # at the limit: read whole
+    monkeypatch.setattr(source, "open_binary", lambda p, _limit: open(p, "rb"))  # measured before it grew
+    path.write_bytes(b"a" * (limit + 1))
+    with pytest.raises(DataError, match="over"):
+        source.sha256(path, limit)
