@@ -151,3 +151,14 @@ def test_a_limit_keeps_the_order_of_best_matches(shipped_store):
     for query in ("hydrogen revenue", "民主村 改造", "what is huangjue port", "foreign companies 2024"):
         everything = ids(search(shipped_store, query, limit=None))
         assert ids(search(shipped_store, query, limit=3)) == everything[:3], query
+
+
+def test_a_fragment_cut_from_a_number_is_a_near_match(mini_store):
+    """5亿 cut from 2.5亿 finds the fact that writes 2.5亿, but the fact does
+    not say 5亿: it is a near match (a terminal is told so), where 2.5亿
+    itself is the word typed."""
+    found = find(mini_store, "5亿", limit=None)
+    assert ids(found.hits) == ["hydrogen-revenue-2022"]
+    assert found.hits[0].unmatched == ("5亿",) and not found.complete
+    whole = find(mini_store, "2.5亿", limit=None)
+    assert ids(whole.hits) == ["hydrogen-revenue-2022"] and whole.complete
