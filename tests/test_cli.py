@@ -571,3 +571,9 @@ def test_a_section_shows_only_its_own_figures_and_facts():
     assert {f["section"] for f in detail["facts"]} == {"innovation"}
     every = json.loads(ok("figures", "--json"))
     assert len(detail["figures"]) == sum(f["section"] == "innovation" for f in every) < len(every)
+
+
+def test_fields_may_be_written_with_spaces_after_the_commas():
+    spaced = json.loads(ok("facts", "--json", "--fields", "id, text.en"))
+    assert spaced == json.loads(ok("facts", "--json", "--fields", "id,text.en"))
+    assert list(spaced[0]) == ["id", "text"] and list(spaced[0]["text"]) == ["en"]

@@ -338,3 +338,31 @@ def test_a_reader_that_went_away_ends_jlp_quietly_with_status_0(monkeypatch, cap
     monkeypatch.setattr(sys, "stdout", io.StringIO())  # (quiet_stdout points a real stdout at /dev/null)
     assert report(error) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_the_pager_gets_less_frx_unless_the_user_set_less():
+    assert Settings({}).pager_environment()["LESS"] == "FRX"
+    assert Settings({"LESS": "-R --mouse"}).pager_environment()["LESS"] == "-R --mouse"
+    assert Settings({"LESS": ""}).pager_environment()["LESS"] == ""  # set empty on purpose: no options
+
+
+def test_a_sentence_that_ends_in_a_question_mark_gets_no_full_stop():
+    result = CliRunner().invoke(app, ["serch", "hydrogen"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["jlp: No such command 'serch'. Did you mean 'search'?",
+                                          "hint: run 'jlp --help' for usage"]
+    result = CliRunner().invoke(app, ["facts", "--kind", "rumour"])
+    assert result.stderr.splitlines()[0] == "jlp: there is no fact kind 'rumour'."
+
+
+def test_at_a_terminal_export_sqlite_refuses_the_screen_but_writes_a_file(here, monkeypatch):
+    """A database would garble the terminal: refused there, and only there;
+    -o FILE at a terminal writes the file."""
+    monkeypatch.setattr(Terminal, "detect",
+                        classmethod(lambda cls, stream, settings, no_color=False: cls(is_tty=True, color=False)))
+    refused = CliRunner().invoke(app, ["export", "--format", "sqlite"])
+    assert refused.exit_code == 2 and "garble the terminal" in refused.stderr
+    one_sentence(refused.stderr)
+    result = CliRunner().invoke(app, ["export", "--format", "sqlite", "-o", "book.db"])
+    assert result.exit_code == 0, result.stderr
+    assert (here / "book.db").read_bytes().startswith(b"SQLite format 3\x00")

@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 from jlp_cli.cli import output
 from jlp_cli.cli.app import app
 
+from .conftest import MINI
+
 runner = CliRunner()
 FACT_KEYS = ["id", "section", "kind", "text", "quote", "entities", "figures", "tags", "period"]
 
@@ -88,3 +90,12 @@ def test_scripts_get_no_notes():
 def test_a_query_of_unknown_words_finds_nothing():
     result = jlp("search", "bitcoin", "mining", "--json")
     assert result.exit_code == 1 and json.loads(result.stdout) == []
+
+
+def test_a_terminal_is_told_when_the_one_word_typed_is_only_nearly_found(terminal):
+    """5亿 is only part of the 2.5亿 that the fact writes: one word, so the
+    note speaks of it, not of 'all of' the words."""
+    result = jlp("search", "5亿", "--facts", str(MINI))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == ["jlp: no fact has 5亿 as such; showing near matches"]
+    assert jlp("search", "2.5亿", "--facts", str(MINI)).stderr == ""  # the whole number: no note

@@ -510,3 +510,27 @@ def test_each_listing_names_its_columns(args, headers):
     spaces or more apart), in the order of the columns."""
     header = table(*args, width=200).splitlines()[0]
     assert re.split(r"\s{2,}", header.strip()) == headers.split(" | ")
+
+
+def test_where_a_card_has_room_for_one_name_both_languages_give_the_chinese():
+    """The section of a fact and the entities an entity appears with are
+    named once: in Chinese in both languages, in English under --lang en."""
+    assert "section   industry  产业发展" in table("show", "hydrogen-revenue-2022", "--facts", MINI_BOOK).splitlines()
+    assert "section   industry  Industry" in \
+        table("show", "hydrogen-revenue-2022", "--facts", MINI_BOOK, "--lang", "en").splitlines()
+    assert "appears with  老街社区 ×1 · 氢能产业 ×1" in table("entity", "lakeside-town", "--facts", MINI_BOOK).splitlines()
+    assert "appears with  Old Street Community ×1 · hydrogen industry ×1" in \
+        table("entity", "lakeside-town", "--facts", MINI_BOOK, "--lang", "en").splitlines()
+
+
+def test_a_card_names_the_columns_every_one_of_its_tables_left_out():
+    """An entity card has two tables: what its figures table drops is named
+    in the footer even when the facts table below it drops nothing (it is
+    stacked) or drops other columns."""
+    def named(page: str) -> list[str]:
+        footer = " ".join(page.split("not shown at this width: ")[1].split())
+        return footer.split(" — ")[0].split(", ")
+
+    assert named(table("entity", "lakeside-town", "--facts", MINI_BOOK, width=70)) == ["as written", "base unit"]
+    assert named(table("entity", "lakeside-town", "--facts", MINI_BOOK, width=80)) == \
+        ["as written", "base unit", "section", "kind"]

@@ -376,3 +376,19 @@ def test_a_figure_written_as_a_sum_keeps_its_value_in_csv_and_tsv(fmt):
     (row,) = [row for row in rows if row["as_written"] == "1+8"]
     assert (row["fact"], row["value"], row["value_base"], row["derived"]) == \
         ("one-plus-eight-platforms", "1+8", "9", "true")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("fmt, load", [
+    ("json", json.loads), ("yaml", yaml.safe_load),
+    ("jsonl", lambda text: [json.loads(line) for line in text.splitlines()]),
+])
+def test_one_language_in_json_jsonl_and_yaml_keeps_only_that_language(fmt, load, lang):
+    result = runner.invoke(app, ["facts", "--section", "industry", "--facts", str(MINI), "--format", fmt,
+                                 "--lang", lang])
+    assert result.exit_code == 0, result.stderr
+    records = load(result.stdout)
+    assert len(records) == 3
+    assert all(list(record["text"]) == [lang] for record in records)
+    metrics = [figure["metric"] for record in records for figure in record["figures"]]
+    assert metrics and all(list(metric) == [lang] for metric in metrics)

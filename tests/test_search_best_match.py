@@ -178,3 +178,14 @@ def test_a_fact_that_names_an_entity_only_in_chinese_gets_the_entity_boost(tmp_p
     path.write_text(text, encoding="utf-8")
     hit = next(h for h in search(open_store(path), "湖畔镇", limit=None) if h.fact["id"] == "old-street-renewal")
     assert hit.explain()["score_parts"]["entity"] == ENTITY_BOOST  # named in the text, not only linked
+
+
+def test_a_fragment_cut_from_a_number_is_a_near_match(mini_store):
+    """5亿 cut from 2.5亿 finds the fact that writes 2.5亿, but the fact does
+    not say 5亿: it is a near match (a terminal is told so), where 2.5亿
+    itself is the word typed."""
+    found = find(mini_store, "5亿", limit=None)
+    assert ids(found.hits) == ["hydrogen-revenue-2022"]
+    assert found.hits[0].unmatched == ("5亿",) and not found.complete
+    whole = find(mini_store, "2.5亿", limit=None)
+    assert ids(whole.hits) == ["hydrogen-revenue-2022"] and whole.complete

@@ -382,3 +382,11 @@ def test_a_compatibility_character_unfolds_to_its_characters_and_nothing_between
 
     assert fold_text("㍻") == "平成"
     assert fold_text("平成㍻") == "平成平成"
+
+
+def test_a_chinese_numeral_typed_alone_is_a_number():
+    """五 typed alone is five, which a fact may write 5, as 三 before a
+    measure word is (三个); inside a word (五金, 九龙坡) it is a character."""
+    assert forms(parse("五"), "number")[0] == ("5",)
+    assert forms(parse("三个"), "number")[0] == ("3",)
+    assert forms(parse("五金"), "number") == []

@@ -293,3 +293,35 @@ def test_a_section_without_facts_is_reported_at_its_own_line():
     assert problem.message == "section 'industry' has no facts"
     assert problem.path == "sections[1].id"
     assert problem.line == line_of(text, "  - id: industry")
+
+
+@pytest.mark.parametrize("sections, problems", [
+    ("sections: the intro and the industry\n", [("sections", "must be a list")]),
+    ("sections: [intro, industry]\n", [("sections[0]", "must be a valid dictionary or instance of Section"),
+                                       ("sections[1]", "must be a valid dictionary or instance of Section")]),
+])
+def test_sections_that_cannot_be_read_are_reported_once_not_again_for_every_fact(sections, problems):
+    """Without readable sections no fact's section can be judged: the facts
+    are not each reported as naming an unknown section."""
+    start, end = GOOD.index("sections:\n"), GOOD.index("entities:\n")
+    text = GOOD[:start] + sections + GOOD[end:]
+    assert [(p.path, p.message) for p in problems_of(text)] == problems
+
+
+def column_of(text: str, needle: str) -> int:
+    """The 1-based column where ``needle`` starts on its line, as editors count."""
+    before = text[: text.index(needle)]
+    return len(before) - before.rfind("\n")
+
+
+def test_a_rule_problem_is_placed_at_the_line_and_column_of_its_value():
+    """Problems found by the rules (not by the YAML reader) are located
+    afterwards, by path: at the first character of the value, counted from 1."""
+    text = broken("    section: intro\n    kind: project\n", "    section: outro\n    kind: project\n")
+    (problem,) = problems_of(text)
+    assert problem.path == "facts[0].section"
+    assert (problem.line, problem.column) == (line_of(text, "outro"), column_of(text, "outro"))
+    text = broken("        value: 2.5\n", "        value: 25\n")
+    first = problems_of(text)[0]
+    assert first.path == "facts[2].figures[0].value"
+    assert (first.line, first.column) == (line_of(text, "25\n"), column_of(text, "25\n"))
