@@ -114,3 +114,16 @@ def test_a_missing_or_false_directory_is_named(tmp_path):
     target = tmp_path / "plain" / "out.json"
     error = refused(lambda: files.write_bytes(target, b"{}"))
     assert (error.message, error.hint) == (f"cannot write {target} (Not a directory)", HINT)
+
+
+def test_the_file_is_made_beside_its_target_under_a_hidden_temporary_name(tmp_path):
+    """In the target's own directory (a rename across file systems would
+    fail), hidden and ending in .tmp until it is whole."""
+    seen = []
+    target = tmp_path / "out" / "book.json"
+    target.parent.mkdir()
+    files.write_file(target, lambda path: seen.append(path) or open(path, "w").write("{}"))
+    temporary = seen[0]
+    assert os.path.dirname(temporary) == str(target.parent)
+    assert os.path.basename(temporary).startswith(".book.json.") and temporary.endswith(".tmp")
+    assert target.read_text() == "{}" and not os.path.exists(temporary)

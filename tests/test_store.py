@@ -256,9 +256,31 @@ def test_temporary_stores_of_killed_builds_are_removed_by_the_next_build(book, t
     orphan.write_bytes(b"x" * 1000)
     running = cache_dir / f".store-{os.getppid()}-def456.tmp"
     running.write_bytes(b"y")
+    others = [cache_dir / name for name in ("a-store.sqlite", "a-store.stamp", "notes.tmp", ".store-x.txt")]
+    for other in others:
+        other.write_bytes(b"z")
+    later = cache_dir / f".store-{dead.stdout.strip()}-zzz999.tmp"  # after the others, whatever the order
+    later.write_bytes(b"x")
     open_store(book)
-    assert not orphan.exists()
-    assert running.exists()
+    assert not orphan.exists() and not later.exists()
+    assert running.exists() and all(other.exists() for other in others)  # only temporary stores are swept
+
+
+def test_a_build_in_progress_is_named_for_its_process(book, tmp_path, monkeypatch):
+    """``.store-<pid>-….tmp``: how the next build tells a killed build's
+    leftover from one still running."""
+    from jlp_cli.store import cache
+
+    seen: list = []
+    build = cache._build
+
+    def looking(con, *args):
+        seen.extend(p.name for p in (tmp_path / "cache").iterdir())
+        return build(con, *args)
+
+    monkeypatch.setattr(cache, "_build", looking)
+    open_store(book, cache_dir=tmp_path / "cache")
+    assert len(seen) == 1 and seen[0].startswith(f".store-{os.getpid()}-") and seen[0].endswith(".tmp")
 
 
 @pytest.mark.parametrize("name", ["with#hash", "with?question", "with%percent", "with%23encoded"])
