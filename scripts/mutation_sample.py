@@ -31,14 +31,18 @@ SURVIVED = {0}
 NO_TESTS = {33, 5}
 
 
-def modules(root: Path) -> dict[str, dict[str, int | None]]:
-    """Every module's mutants and their exit codes (None: not checked)."""
+def modules(root: Path, only: set[str] | None = None) -> dict[str, dict[str, int | None]]:
+    """Every module's mutants and their exit codes (None: not checked); with
+    ``only``, just those mutants (a sample), each module still counted whole."""
     found = {}
     for meta in sorted(root.glob("jlp_cli/**/*.py.meta")):
         codes = json.loads(meta.read_text(encoding="utf-8")).get("exit_code_by_key", {})
         if codes:
             found[str(meta.relative_to(root))[: -len(".meta")]] = codes
-    return found
+    if only is None:
+        return found
+    return {module: {"": len(codes), **{n: c for n, c in codes.items() if n in only}}
+            for module, codes in found.items() if any(n in only for n in codes)}
 
 
 def outcome(code: int | None) -> str:
@@ -77,39 +81,41 @@ def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (centre - half, centre + half)
 
 
-def score(root: Path) -> str:
+def score(root: Path, only: set[str] | None = None) -> str:
     rows = ["| module | mutants | checked | killed | survived | no tests | score | 95% interval |",
             "|---|---|---|---|---|---|---|---|"]
     total_mutants = weighted = 0.0
     totals: Counter = Counter()
-    for module, codes in modules(root).items():
+    for module, codes in modules(root, only).items():
+        size = codes.pop("", None) or len(codes)  # with a sample: the module's own count of mutants
         counts = Counter(outcome(code) for code in codes.values())
         checked = counts["killed"] + counts["survived"] + counts["no tests"]
         totals.update(counts)
         if checked == 0:
-            rows.append(f"| `{module}` | {len(codes)} | 0 | | | | | |")
+            rows.append(f"| `{module}` | {size} | 0 | | | | | |")
             continue
         rate = counts["killed"] / checked
         low, high = wilson(counts["killed"], checked)
-        total_mutants += len(codes)
-        weighted += rate * len(codes)
-        rows.append(f"| `{module}` | {len(codes)} | {checked} | {counts['killed']} | {counts['survived']} | "
+        total_mutants += size
+        weighted += rate * size
+        rows.append(f"| `{module}` | {size} | {checked} | {counts['killed']} | {counts['survived']} | "
                     f"{counts['no tests']} | {rate:.1%} | {low:.1%}–{high:.1%} |")
     checked = totals["killed"] + totals["survived"] + totals["no tests"]
-    rows.append(f"| **all** | {sum(len(c) for c in modules(root).values())} | {checked} | {totals['killed']} | "
+    rows.append(f"| **all** | {int(total_mutants)} | {checked} | {totals['killed']} | "
                 f"{totals['survived']} | {totals['no tests']} | "
                 f"{weighted / total_mutants if total_mutants else math.nan:.1%} (modules weighted by size) | |")
     return "\n".join(rows)
 
 
-def survivors(root: Path) -> list[str]:
-    return [name for codes in modules(root).values() for name, code in sorted(codes.items())
-            if outcome(code) in ("survived", "no tests")]
+def survivors(root: Path, only: set[str] | None = None) -> list[str]:
+    return [name for codes in modules(root, only).values() for name, code in sorted(codes.items())
+            if name and outcome(code) in ("survived", "no tests")]
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mutants", type=Path, default=Path("mutants"), help="mutmut's folder (default: mutants)")
+    parser.add_argument("--only", type=Path, help="score and list only the mutants named in this file (a sample)")
     commands = parser.add_subparsers(dest="command", required=True)
     picking = commands.add_parser("pick", help="print a batch of the seeded sample, one name a line")
     picking.add_argument("--per-module", type=int, default=30)
@@ -121,13 +127,14 @@ def main(argv: list[str]) -> int:
     arguments = parser.parse_args(argv)
     if not arguments.mutants.is_dir():
         parser.error(f"no mutmut results in {arguments.mutants}: run mutmut first")
+    only = set(arguments.only.read_text(encoding="utf-8").split()) if arguments.only else None
     if arguments.command == "pick":
         print("\n".join(pick(arguments.mutants, arguments.per_module, arguments.batch, arguments.seed,
                              set(arguments.skip))))
     elif arguments.command == "score":
-        print(score(arguments.mutants))
+        print(score(arguments.mutants, only))
     else:
-        print("\n".join(survivors(arguments.mutants)))
+        print("\n".join(survivors(arguments.mutants, only)))
     return 0
 
 

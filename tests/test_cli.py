@@ -577,3 +577,50 @@ def test_fields_may_be_written_with_spaces_after_the_commas():
     spaced = json.loads(ok("facts", "--json", "--fields", "id, text.en"))
     assert spaced == json.loads(ok("facts", "--json", "--fields", "id,text.en"))
     assert list(spaced[0]) == ["id", "text"] and list(spaced[0]["text"]) == ["en"]
+
+
+#: The header of each listing in csv and tsv, and the fields of each single
+#: record (one "field<TAB>value" line each): what a script reads by name.
+TABULAR = {
+    ("facts",): "id section kind text.zh text.en",
+    ("search", "氢能"): "id score section text.zh text.en",
+    ("entities",): "id type fact_count name.zh name.en aliases",
+    ("sections",): "order id fact_count title.zh title.en tagline.zh tagline.en",
+    ("figures",): "fact metric.zh metric.en value value_end unit unit_en value_base value_base_end unit_base derived "
+                  "period as_written",
+    ("timeline",): "period fact text.zh text.en",
+    ("overview",): "field article.title.zh article.title.en article.source.zh article.source.en counts.facts "
+                   "counts.entities counts.figures sections headline_figures",
+    ("section", "intro"): "field id order title.zh title.en summary.zh summary.en fact_count entities facts",
+    ("entity", "chinalco"): "field id type name.zh name.en aliases fact_count facts related",
+    ("show", "hydrogen-revenue-2023"): "field id section kind text.zh text.en quote entities figures tags period",
+}
+
+
+@pytest.mark.parametrize("args", list(TABULAR), ids=[" ".join(a) for a in TABULAR])
+def test_tsv_and_csv_name_their_columns(args):
+    lines = ok(*args, "--format", "tsv").splitlines()
+    names = lines[0].split("\t") if args[0] not in SINGLE else [line.split("\t")[0] for line in lines]
+    assert names == TABULAR[args].split()
+    rows = list(csv.reader(io.StringIO(ok(*args, "--format", "csv"), newline="")))
+    assert (rows[0] if args[0] not in SINGLE else [row[0] for row in rows]) == TABULAR[args].split()
+
+
+def test_a_section_lists_its_entities_and_facts_by_id_in_tsv():
+    cells = dict(line.split("\t", 1) for line in ok("section", "intro", "--format", "tsv").splitlines())
+    section = json.loads(ok("section", "intro", "--format", "json"))
+    assert json.loads(cells["entities"]) == [e["id"] for e in section["entities"]]
+    assert json.loads(cells["facts"]) == [f["id"] for f in section["facts"]]
+
+
+@pytest.mark.parametrize("args, sentence, hint", [
+    (["entities", "--type", "organisation"], "no entity of that type", "list every entity with jlp entities"),
+    (["search", "zzqqxx"], "no fact matches 'zzqqxx'",
+     "try fewer words, another spelling, pinyin or English; filters narrow the search too"),
+    (["facts", "--kind", "slogan"], "no fact matches all of these filters",
+     "drop a filter, or list what exists with jlp sections, jlp entities"),
+])
+def test_nothing_found_is_one_sentence_a_hint_and_status_1(args, sentence, hint):
+    result = jlp(*args, "--facts", str(MINI))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == f"jlp: {sentence}.\nhint: {hint}\n"

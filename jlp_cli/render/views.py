@@ -55,7 +55,8 @@ def section(detail: dict) -> View:
 
 def entities(records: list[dict]) -> View:
     columns = [ID, Column("type"), Column("fact_count"), Column("name", bilingual=True), Column("aliases")]
-    return View(records, columns, kind="entity", empty="no entity of that type")
+    return View(records, columns, kind="entity", empty="no entity of that type",
+                empty_hint="list every entity with jlp entities")
 
 
 def entity(card: dict) -> View:
