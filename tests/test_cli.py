@@ -624,3 +624,13 @@ def test_nothing_found_is_one_sentence_a_hint_and_status_1(args, sentence, hint)
     result = jlp(*args, "--facts", str(MINI))
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == f"jlp: {sentence}.\nhint: {hint}\n"
+
+
+def test_validate_at_a_terminal_lists_each_problem_where_an_editor_jumps_to_it(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("schema_version: 1\narticle: x\n", encoding="utf-8")
+    result = jlp("validate", "--facts", str(path), "--format", "table", env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert result.stdout.splitlines() == [f"{path}:1:1: sections: required key is missing",
+                                          f"{path}:1:1: facts: required key is missing",
+                                          f"{path}:2:10: article: must be a mapping of keys and values"]

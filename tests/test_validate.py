@@ -297,8 +297,8 @@ def test_a_section_without_facts_is_reported_at_its_own_line():
 
 @pytest.mark.parametrize("sections, problems", [
     ("sections: the intro and the industry\n", [("sections", "must be a list")]),
-    ("sections: [intro, industry]\n", [("sections[0]", "must be a valid dictionary or instance of Section"),
-                                       ("sections[1]", "must be a valid dictionary or instance of Section")]),
+    ("sections: [intro, industry]\n", [("sections[0]", "must be a mapping of keys and values"),
+                                       ("sections[1]", "must be a mapping of keys and values")]),
 ])
 def test_sections_that_cannot_be_read_are_reported_once_not_again_for_every_fact(sections, problems):
     """Without readable sections no fact's section can be judged: the facts

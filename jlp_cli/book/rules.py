@@ -251,6 +251,8 @@ def _pydantic_message(error: dict) -> str:
         return "unknown key (not in the schema)"
     if kind == "missing":
         return "required key is missing"
+    if kind in ("model_type", "dict_type"):  # not pydantic's "instance of Article"
+        return "must be a mapping of keys and values"
     if kind == "string_pattern_mismatch":
         from ..vocabulary import ID_PATTERN, PERIOD_PATTERN
 
