@@ -110,6 +110,22 @@ def test_what_a_facts_file_may_not_hold_is_refused_with_its_place_and_a_hint(tex
     assert problem.hint  # and what to do about it
 
 
+@pytest.mark.parametrize("text, hint", [
+    ("a: !custom 1\n", "a facts file holds plain text, numbers, lists and mappings"),
+    ("a: &a [*a]\n", "write the values out instead"),
+    ("a: 1\n---\nb: 2\n", "a facts file is one document; remove the '---' line"),
+    ("? [a]\n: 1\n", "keys are plain names such as 'id' or 'text'"),
+    ("a:\n  ? {b: 1}\n  : 2\n", "keys are plain names such as 'id' or 'text'"),
+    ("- a\n", "a facts file starts with 'schema_version: 1'"),
+    ("a: [1\n", "check the indentation and quoting around that line"),
+    ("a: b\x00c\n", "remove it, or save the file as plain text"),
+    ("a: b\nc: *nothing\n", "an alias names a value marked &nothing earlier in the file"),
+])
+def test_each_kind_of_refused_file_says_what_to_do(text, hint):
+    (problem,) = problems_of(text)
+    assert problem.hint == hint
+
+
 def test_a_document_nested_too_deep_is_refused_inside_its_brackets():
     text = "a: " + "[" * 80 + "]" * 80 + "\n"
     (problem,) = problems_of(text)
