@@ -131,3 +131,13 @@ def test_a_question_alone_still_answers(shipped_store):
 ])
 def test_no_concept_finds_a_word_of_another_meaning(shipped_store, query, fact):
     assert fact not in {hit.fact["id"] for hit in search(shipped_store, query, limit=None)}
+
+
+@pytest.mark.parametrize("term, stored", [
+    ("first quarter", ("first quarter", "en")),  # several words: each stemmed, one space apart
+    ("Internet of Things", ("internet of thing", "en")),
+    ("氢能", ("氢 能", "zh")),  # Chinese: one token a character
+    ("km2", ("km2", "en")),
+])
+def test_a_concept_term_is_stored_as_the_tokens_a_query_meets(term, stored):
+    assert concepts.target(term) == stored

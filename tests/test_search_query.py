@@ -390,3 +390,11 @@ def test_a_chinese_numeral_typed_alone_is_a_number():
     assert forms(parse("五"), "number")[0] == ("5",)
     assert forms(parse("三个"), "number")[0] == ("3",)
     assert forms(parse("五金"), "number") == []
+
+
+@pytest.mark.parametrize("query, prefix", [("xia", True), ("xian", True), ("lv", False), ("qing", False)])
+def test_a_last_syllable_of_three_letters_or_more_also_starts_longer_ones(query, prefix):
+    """xia is a syllable and the start of xian, xiang, xiao: typed last, it
+    finds them too; lv (two letters) and qing (no longer syllable) do not."""
+    pinyin_prefixes = [f for f in parse(query).forms_of(0) if f.kind == "prefix" and "py" in f.columns]
+    assert bool(pinyin_prefixes) == prefix

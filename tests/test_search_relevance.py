@@ -179,6 +179,9 @@ CASES: list[Case] = [
     Case("1.06 billion", first="hydrogen-revenue-2023", why="number"),
     Case("RMB1.06bn", first="hydrogen-revenue-2023", why="number"),  # a currency and a magnitude on the number
     Case("rmb1.06", first="hydrogen-revenue-2023", why="number"),
+    Case("2024Q1", top=("new-foreign-enterprises-2024q1", "foreign-investment-growth-rank-2024q1"),
+         why="number"),  # a year and its quarter in one word, as the ids write it
+    Case("外资 2024q1", first="foreign-investment-growth-rank-2024q1", why="number"),
     Case("1,060,000,000", first="hydrogen-revenue-2023", why="number"),
     Case("1，060，000，000", first="hydrogen-revenue-2023", why="number"),  # full-width separators
     Case("166.67", first="new-foreign-enterprises-2024q1", why="number"),
@@ -467,3 +470,11 @@ def test_every_name_of_an_entity_finds_all_its_facts(shipped_store):
 def test_the_initials_of_an_entity_name_its_facts_do_not_spell_find_them(mini_store):
     """湖光铝业有限公司 typed as hglyyxgs: the fact's text says only 湖光铝."""
     assert [hit.fact["id"] for hit in search(mini_store, "hglyyxgs")] == ["aluminium-ingots"]
+
+
+def test_words_only_the_quote_has_still_find_the_fact(shipped_store):
+    """The article's own words (一派, in the quote) find a fact whose text
+    says it another way."""
+    hit = next(h for h in search(shipped_store, "一派", limit=None) if h.fact["id"] == "hub-port-drives-inland-hub")
+    assert "一派" not in hit.fact["text"]["zh"] and "一派" in hit.fact["quote"]
+    assert [m["column"] for m in hit.explain()["matches"]] == ["quote"]

@@ -94,3 +94,11 @@ def test_the_store_knows_the_book_s_words(shipped_store):
     assert {"西部氢谷", "华为云", "政务应用创新中心", "社区", "营收", "外企"} <= lexicon.known(
         {"西部氢谷", "华为云", "政务应用创新中心", "社区", "营收", "外企", "熊猫"})
     assert "熊猫" not in lexicon.known({"熊猫"})
+
+
+def test_an_alias_is_a_word_even_where_the_text_runs_it_into_others(mini_store):
+    """湖畔 (an alias of 湖畔镇) and 湖光铝 (of Lakelight Aluminium) are words
+    the segmenter knows, though no text writes them apart from other words."""
+    lexicon = StoreLexicon(mini_store)
+    assert {"湖畔", "湖光铝", "湖畔镇"} <= lexicon.known({"湖畔", "湖光铝", "湖畔镇", "畔氢"})
+    assert "畔氢" not in lexicon.known({"畔氢"})

@@ -38,6 +38,7 @@ book knows), so parsing is testable alone.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from ..errors import UsageError
@@ -487,6 +488,9 @@ def _split_unknown(chunks, run: str, lexicon: Lexicon):
     return joined
 
 
+_YEAR_QUARTER = re.compile(r"((?:19|20)\d\d)(q[1-4])")
+
+
 def _latin_words(token: Token, group: int, folded: str) -> list[_Word]:
     from .numbers import EN_MAGNITUDES, plain, split_before, split_magnitude
 
@@ -507,6 +511,11 @@ def _latin_words(token: Token, group: int, folded: str) -> list[_Word]:
             word = _Word(text, (text,), "number", token.start, token.end, group, number)
             word.fragment = token.start > 0 and folded[token.start - 1] == "."
             return [word]
+    quarter = _YEAR_QUARTER.fullmatch(text)
+    if quarter:  # 2024q1, as ids and tables write it: the year and its quarter
+        middle = token.start + 4
+        return [_Word(quarter[1], (quarter[1],), "number", token.start, middle, group, plain(quarter[1])),
+                _Word(quarter[2], (quarter[2],), "latin", middle, token.end, group)]
     before = split_before(text)
     if before:  # rmb1.06, no1
         letters, digits = before
