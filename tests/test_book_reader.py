@@ -304,6 +304,16 @@ def test_numbers_that_sqlite_or_json_cannot_hold_are_problems(old, new):
     assert problems[0].path.endswith(("order", "value"))
 
 
+@pytest.mark.parametrize("value, refused", [
+    (2**63 - 1, False), (2**63, True), (-(2**63), False), (-(2**63) - 1, True), (2**64 - 1, True),
+])
+def test_a_value_is_refused_exactly_past_the_64_bit_range(value, refused):
+    text = GOOD.replace("value: 12.5\n", f"value: {value}\n", 1)
+    beyond = [p.message for p in problems_of(text) if "64-bit" in p.message]
+    assert beyond == ([f"the number {value} is beyond what a 64-bit integer holds (SQLite's limit)"] if refused
+                      else [])
+
+
 @pytest.mark.parametrize("period", ["2022-13", "2022-00", "2022-Q5", "2022-Q0", "202", "1950s/199", "2022/"])
 def test_a_period_that_is_no_period_is_a_problem(period):
     text = GOOD.replace('period: "2022"', f'period: "{period}"', 1)

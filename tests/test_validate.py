@@ -106,6 +106,12 @@ def test_a_book_whose_facts_list_is_empty_is_refused():
     assert [(p.path, p.message) for p in problems] == [("facts", "must have at least 1 item")]
 
 
+def test_a_book_without_sections_is_refused():
+    start, end = GOOD.index("sections:\n"), GOOD.index("entities:\n")
+    problems = problems_of(GOOD[:start] + "sections: []\n" + GOOD[end:])
+    assert ("sections", "must have at least 1 item") in [(p.path, p.message) for p in problems]
+
+
 def test_duplicate_keys_in_a_mapping():
     text = broken("    kind: project\n", "    kind: project\n    kind: event\n")
     (problem,) = problems_of(text)
@@ -157,7 +163,8 @@ def test_source_catches_a_quote_that_is_not_in_the_text():
     problems = problems_of(GOOD, source)
     # Only the one quote the text lacks is reported; whitespace is ignored.
     assert [p.path for p in problems] == ["facts[4].quote"]
-    assert "not in the source" in problems[0].message
+    assert (problems[0].message, problems[0].hint) == ("the quote is not in the source text",
+                                                       "copy the span verbatim from the article (whitespace may differ)")
     spaced = source + "2023年一季度，新设外资企业数量同比增长50%，\n\n位居全市第一"
     assert problems_of(GOOD, spaced) == []
 
