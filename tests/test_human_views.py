@@ -470,6 +470,8 @@ def test_explain_shows_each_match_indented_under_its_hit():
     at = next(i for i, line in enumerate(lines) if line.startswith("western-hydrogen-valley-components  score "))
     assert lines[at + 1].startswith("    match ") and " bm25 " in lines[at + 1]
     assert lines[at + 2].startswith("    matched typo (hydrogen) 'hydrogen' in en (quality ")
+    partial = table("search", "hydrogen zebra", "--explain", "--limit", "1", width=100).splitlines()
+    assert "    unmatched (no match, or only a weak one): zebra" in partial  # what the hit lacks, indented too
 
 
 def test_records_of_a_kind_without_a_listing_get_one_column_per_key():
