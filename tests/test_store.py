@@ -481,3 +481,18 @@ def test_the_stamp_spares_the_hash_and_follows_an_edit(book, tmp_path, monkeypat
     open_store(book)
     open_store(book)
     assert len(hashed) == 2
+
+
+def test_the_index_version_covers_files_that_exist(monkeypatch):
+    """Each source the search index's version is made from is a real file:
+    a misspelt name would be hashed as "missing" and its edits never seen."""
+    from jlp_cli.search import layout
+
+    asked: list = []
+    monkeypatch.setattr(layout, "_CHECKSUM", [])
+    monkeypatch.setattr(cache, "sources_checksum", lambda folder, names: asked.append((folder, list(names))) or "x")
+    assert layout._sources_checksum() == "x"
+    (folder, names), = asked
+    assert {os.path.basename(n) for n in names} == {"layout.py", "index.py", "normalize.py", "numbers.py",
+                                                    "concepts.py", "t2s.txt", "concepts.txt"}
+    assert all(os.path.isfile(os.path.join(folder, name)) for name in names)
