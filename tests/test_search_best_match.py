@@ -189,3 +189,16 @@ def test_a_fragment_cut_from_a_number_is_a_near_match(mini_store):
     assert found.hits[0].unmatched == ("5亿",) and not found.complete
     whole = find(mini_store, "2.5亿", limit=None)
     assert ids(whole.hits) == ["hydrogen-revenue-2022"] and whole.complete
+
+
+def test_a_figure_is_found_by_its_own_period(tmp_path):
+    """A figure dated apart from its fact (the fact 2022, one of its
+    figures the last quarter of 2021) is found by the figure's period."""
+    from .conftest import MINI
+
+    text = MINI.read_text(encoding="utf-8")
+    growth = text.index("comparison: {zh: 同比, en: year on year}")
+    at = text.rindex('period: "2022"', 0, growth)
+    path = tmp_path / "book.yaml"
+    path.write_text(text[:at] + 'period: "2021-Q4"' + text[at + len('period: "2022"'):], encoding="utf-8")
+    assert "hydrogen-revenue-2022" in ids(search(open_store(path), "2021-Q4", limit=None))
