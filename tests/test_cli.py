@@ -634,3 +634,25 @@ def test_validate_at_a_terminal_lists_each_problem_where_an_editor_jumps_to_it(t
     assert result.stdout.splitlines() == [f"{path}:1:1: sections: required key is missing",
                                           f"{path}:1:1: facts: required key is missing",
                                           f"{path}:2:10: article: must be a mapping of keys and values"]
+
+
+def test_all_hints_at_partial_matches_only_when_there_are_some():
+    partial = jlp("search", "--all", "hydrogen zebra")
+    assert partial.exit_code == 1
+    assert partial.stderr.splitlines()[-1] == "hint: without --all, facts that match some of the words are shown"
+    nothing = jlp("search", "--all", "zzqqxyz")
+    assert nothing.exit_code == 1 and "without --all" not in nothing.stderr
+
+
+def test_markdown_has_one_separator_cell_a_column():
+    lines = ok("figures", "--format", "markdown").splitlines()
+    assert lines[1] == "|" + "---|" * lines[0].count(" | ") + "---|"
+    assert all(line.count("|") == lines[0].count("|") for line in lines[2:] if "\\|" not in line)
+
+
+def test_validate_at_a_terminal_puts_each_problem_s_hint_after_it(tmp_path):
+    path = tmp_path / "book.yaml"
+    path.write_text(MINI.read_text(encoding="utf-8").replace("section: industry", "section: nosuch", 1),
+                    encoding="utf-8")
+    lines = jlp("validate", "--facts", str(path), "--format", "table", env={"COLUMNS": "200"}).stdout.splitlines()
+    assert f"{path}:61:14: facts[2].section: unknown section 'nosuch' (use one of: industry, intro)" in lines

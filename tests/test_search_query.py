@@ -398,3 +398,9 @@ def test_a_last_syllable_of_three_letters_or_more_also_starts_longer_ones(query,
     finds them too; lv (two letters) and qing (no longer syllable) do not."""
     pinyin_prefixes = [f for f in parse(query).forms_of(0) if f.kind == "prefix" and "py" in f.columns]
     assert bool(pinyin_prefixes) == prefix
+
+
+@pytest.mark.parametrize("letters", ["jl", "cq", "jlp"])
+def test_pinyin_initials_from_two_letters_are_read_as_initials(letters):
+    """jl (九龙), cq (重庆): what people type for a name they know by its sound."""
+    assert any(f.kind == "initials" for f in parse(letters).forms_of(0)), [f.kind for f in parse(letters).forms_of(0)]

@@ -179,6 +179,9 @@ CASES: list[Case] = [
     Case("1.06 billion", first="hydrogen-revenue-2023", why="number"),
     Case("RMB1.06bn", first="hydrogen-revenue-2023", why="number"),  # a currency and a magnitude on the number
     Case("rmb1.06", first="hydrogen-revenue-2023", why="number"),
+    Case("CNY1.06bn", first="hydrogen-revenue-2023", why="number"),
+    # run-together Chinese split at the longest words: 商用车 / 驾驶舱, not 车驾 / 驶舱
+    Case("商用车驾驶舱", top=("qingling-hydrogen-vehicle-cabs", "southwest-aluminium-busy-plant"), why="zh"),
     Case("2024Q1", top=("new-foreign-enterprises-2024q1", "foreign-investment-growth-rank-2024q1"),
          why="number"),  # a year and its quarter in one word, as the ids write it
     Case("外资 2024q1", first="foreign-investment-growth-rank-2024q1", why="number"),
