@@ -123,3 +123,8 @@ def test_a_line_breaks_after_a_separator_never_before_it(words, separator, width
     mark = separator.strip()
     assert not any(line.lstrip().startswith(mark) for line in lines)
     assert " ".join(lines).replace(" ", "").replace(mark, "") == "".join(words)
+
+
+def test_a_break_at_the_end_of_one_styled_run_starts_the_next_on_a_line_of_its_own():
+    paragraph = [("first line\n", "bold", False), ("second", "", False), (" line\r\n", "", False)]
+    assert plain(layout.wrap(paragraph, 40)) == ["first line", "second line"]  # and no blank line at the end

@@ -40,6 +40,9 @@ RULE = "─"
 GLUE = "\xa0"
 
 _SPACE = re.compile(r"(\s+)")
+# Never handed to the terminal inside a laid-out line: a line break, a tab.
+_LINE_ENDS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines breaks
+_BREAKS_OR_TABS = re.compile(f"[\t{_LINE_ENDS}]")
 _NOT_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
 # No line starts with a closing mark or ends with an opening one (kinsoku).
 _CLOSERS = frozenset("，。、；：？！）」』》〉】〕’”,.;:?!)]}%")
@@ -475,21 +478,20 @@ def hanging(paragraph: Para, width: int, indent: int = INDENT) -> list[Line]:
     return lines[:1] + indented(wrap([run for run in rest if run[0]], width - indent), indent)
 
 
-_BREAKS_OR_TABS = re.compile(r"[\n\r\t\v\f\x1c-\x1e\x85\u2028\u2029]")
-
-
 def _hard_lines(paragraph: Para) -> list[Para]:
     """A paragraph that holds line breaks (a block of YAML text) as one
     paragraph per line, its tabs as spaces: the terminal must never be handed
     a break or a tab inside a laid-out line."""
     lines: list[Para] = [[]]
     for text, style, atomic in paragraph:
-        for index, part in enumerate(text.replace("\r\n", "\n").splitlines()):
-            if index:
+        for part in text.splitlines(keepends=True):  # at every break _BREAKS_OR_TABS names, \r\n as one
+            body = part.rstrip(_LINE_ENDS)
+            if body:
+                lines[-1].append((body.replace("\t", " "), style, atomic))
+            if body != part:  # a break, also at the end of a run: what follows starts a line
                 lines.append([])
-            part = re.sub(r"[\t\v\f]", " ", part)
-            if part:
-                lines[-1].append((part, style, atomic))
+    if len(lines) > 1 and not lines[-1]:
+        lines.pop()  # the break that ends a block of text is no blank line
     return lines
 
 
