@@ -272,6 +272,35 @@ def test_colour_changes_nothing_but_the_styles_in_every_listing(command, make):
         assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == drawn(make(records), width=width)
 
 
+@pytest.mark.parametrize("env, options, coloured", [
+    ({"FORCE_COLOR": "1"}, [], True),
+    ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, [], False),
+    ({"FORCE_COLOR": "1"}, ["--no-color"], False),
+    ({}, [], False),
+])
+def test_no_color_and_the_no_color_option_win_over_force_color(env, options, coloured):
+    result = runner.invoke(app, ["sections", "--format", "table", *options], env=env)
+    assert result.exit_code == 0
+    assert ("\x1b[" in result.stdout) is coloured
+
+
+class _Screen(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("env, coloured", [({"TERM": "xterm-256color"}, True), ({"TERM": "dumb"}, False),
+                                           ({"TERM": "dumb", "FORCE_COLOR": "1"}, True),
+                                           ({"TERM": "xterm", "NO_COLOR": "1"}, False)])
+def test_a_terminal_gets_colour_unless_it_is_dumb_or_no_color_is_set(env, coloured):
+    from jlp_cli.cli.context import Settings
+    from jlp_cli.cli.output import Terminal
+
+    terminal = Terminal.detect(_Screen(), Settings(env))
+    assert terminal.is_tty and terminal.color is coloured
+    assert Terminal.detect(io.StringIO(), Settings(env)).color is ("FORCE_COLOR" in env)  # a pipe: only when forced
+
+
 # -- the layout underneath ------------------------------------------------------------------------
 
 def test_wrap_breaks_between_chinese_characters_never_inside_numbers():
@@ -328,9 +357,9 @@ def test_the_width_comes_from_the_caller_and_is_never_below_40():
     assert terminal_width(20) == 40
 
 
-@pytest.mark.parametrize("columns, width", [("150", 150), ("30", 40), ("", 100), ("wide", 100)])
+@pytest.mark.parametrize("columns, width", [("150", 150), ("30", 40), ("", 100), ("wide", 100), ("0", 100)])
 def test_tables_in_a_pipe_take_columns_or_100(columns, width):
-    """--format table in a pipe: $COLUMNS when it is a number, else 100; never below 40."""
+    """--format table in a pipe: $COLUMNS when it is a positive number, else 100; never below 40."""
     from typer.testing import CliRunner
 
     from jlp_cli.cli.app import app
@@ -536,3 +565,178 @@ def test_a_card_names_the_columns_every_one_of_its_tables_left_out():
     assert named(table("entity", "lakeside-town", "--facts", MINI_BOOK, width=70)) == ["as written", "base unit"]
     assert named(table("entity", "lakeside-town", "--facts", MINI_BOOK, width=80)) == \
         ["as written", "base unit", "section", "kind"]
+
+
+# -- what each card and listing says, line by line ------------------------------------------------
+
+DIM_SGR = "\x1b[2m"
+
+
+def test_under_both_languages_the_english_line_is_dim_and_the_chinese_is_not():
+    record = {"id": "a-fact", "section": "s", "kind": "statistic", "period": "2023",
+              "text": {"zh": "氢能产业营业收入", "en": "hydrogen revenue"}}
+    lines = drawn(views.facts([record]), width=100, lang="both", color=True).splitlines()
+    chinese = next(line for line in lines if "氢能产业营业收入" in line)
+    english = next(line for line in lines if "hydrogen revenue" in line)
+    assert DIM_SGR + "hydrogen revenue" in english
+    assert DIM_SGR not in chinese
+    only_english = drawn(views.facts([record]), width=100, lang="en", color=True)
+    assert DIM_SGR not in only_english  # one language alone is never dim
+
+
+def test_the_footer_names_the_dropped_columns_and_says_how_to_see_them():
+    lines = table("entities", "--lang", "en", width=100).splitlines()
+    assert lines[-1] == "not shown at this width: aliases — widen the terminal or use --format json"
+
+
+@pytest.mark.parametrize("width, header, footer", [
+    (140, ["id", "type", "facts", "name", "aliases"], None),
+    (100, ["id", "type", "facts", "name"], "aliases"),
+    (70, ["id", "facts", "name"], "aliases, type"),
+])
+def test_entities_drop_the_aliases_before_the_type(width, header, footer):
+    lines = table("entities", "--lang", "en", width=width).splitlines()
+    assert lines[0].split() == header
+    said = [line for line in lines if line.startswith("not shown at this width: ")]
+    assert [s.split(": ", 1)[1].split(" — ")[0] for s in said] == ([footer] if footer else [])
+
+
+def test_the_sections_listing_gives_each_sections_one_line_tagline_not_its_summary():
+    out = " ".join(table("sections", "--lang", "en", width=100).split())
+    assert "Hydrogen, aluminium and digital industries cluster; hydrogen revenue was 1.06 billion yuan in 2023." \
+        in out
+    assert "This section describes" not in out
+
+
+def test_a_section_without_a_tagline_is_listed_with_its_summary():
+    out = table("sections", "--facts", MINI_BOOK, "--lang", "en", width=100)
+    assert "Hydrogen and aluminium industries drive growth." in out.splitlines()[-1]
+
+
+RATE = {**FIGURE, "fact": "rate", "metric": {"zh": "增速", "en": "growth"}, "value": 50, "unit": "%", "unit_en": "%",
+        "value_base": 50, "unit_base": "percent", "period": "2023", "as_written": "50%"}
+
+
+def chart_of(figures: list, width: int = 60) -> list[str]:
+    out = drawn(views.figures(figures, chart=True), width=width, lang="en")
+    return out[out.index("growth rates (%)"):].splitlines() if "growth rates (%)" in out else []
+
+
+def test_the_growth_chart_needs_two_rates():
+    assert chart_of([RATE]) == []
+    assert chart_of([RATE, FIGURE]) == []  # a figure in km² is no rate
+    assert chart_of([RATE, {**RATE, "value": 25}])[0] == "growth rates (%)"
+
+
+def test_a_negative_rate_gets_a_bar_as_long_as_its_size():
+    chart = chart_of([RATE, {**RATE, "value": -25, "metric": {"zh": "降幅", "en": "decline"}}])
+    bars = {line.split()[-1]: len(line.split()[0]) for line in chart if "█" in line}
+    assert set(bars) == {"50%", "-25%"}
+    assert abs(bars["-25%"] - bars["50%"] / 2) <= 1  # half as long: its size, whatever its sign
+
+
+def test_a_fact_card_labels_each_line_and_lists_tags_with_commas():
+    card = table("show", "hydrogen-revenue-2022", "--facts", MINI_BOOK, width=100).splitlines()
+    assert card[:4] == ["id        hydrogen-revenue-2022", "section   industry  产业发展", "kind      statistic",
+                        "中文      2022年，湖畔镇氢能产业营业收入2.5亿元，同比增长12.5%。"]
+    assert "tags      hydrogen, headline" in card and "period    2022" in card
+    english = table("show", "hydrogen-revenue-2022", "--facts", MINI_BOOK, "--lang", "en", width=100).splitlines()
+    assert english[3].startswith("English   In 2022, Lakeside Town's") and not any("中文" in x for x in english)
+
+
+def test_an_entity_card_counts_its_figures_and_its_facts():
+    card = table("entity", "lakeside-town", "--facts", MINI_BOOK, width=100).splitlines()
+    assert "figures (4)" in card and "facts (3)" in card
+
+
+def test_a_section_card_starts_with_its_number_and_id_and_titles_its_tables():
+    card = table("section", "industry", "--facts", MINI_BOOK, width=100).splitlines()
+    assert card[:3] == ["1  industry", "产业发展", "Industry"]
+    assert "key figures" in card and "facts (3)" in card
+    entities = next(i for i, line in enumerate(card) if line.startswith("entities  "))
+    assert card[entities - 1] == ""  # set apart from the table above it
+
+
+def test_the_overview_counts_every_kind_of_record_and_names_its_source_in_both_languages():
+    lines = table("--facts", MINI_BOOK, width=100).splitlines()
+    assert lines[:4] == ["湖畔镇的新变化", "New changes in Lakeside Town",
+                         "source: 湖畔镇宣传办 · Lakeside Town Publicity Office",
+                         "5 facts · 4 entities · 5 figures · 2 sections"]
+    assert lines[-1] == "jlp section ID · jlp search QUERY · jlp --help"
+    english = table("--facts", MINI_BOOK, "--lang", "en", width=100).splitlines()
+    assert english[:2] == ["New changes in Lakeside Town", "source: Lakeside Town Publicity Office"]
+
+
+def test_a_width_below_40_is_laid_out_at_40():
+    view = views.figures([FIGURE, RATE], chart=True)
+    assert drawn(view, width=20) == drawn(view, width=40)
+    assert max(layout.cell_width(line) for line in drawn(view, width=20).splitlines()) == 40
+
+
+def test_a_stacked_fields_table_heads_each_record_with_its_id_wherever_the_id_is_asked():
+    out = table("facts", "--facts", MINI_BOOK, "--fields", "text.en,id", width=40).splitlines()
+    assert out[:2] == ["old-street-renewal", "  text.en  Lakeside Town launched an"]
+    assert "old-street-houses" in out and out[out.index("old-street-houses") - 1] == ""  # a blank line between
+
+
+def test_every_stacked_record_is_set_apart_by_one_blank_line():
+    out = table("facts", "--facts", MINI_BOOK, "--lang", "en", width=40).splitlines()
+    ids = ["old-street-renewal", "old-street-houses", "hydrogen-revenue-2022", "aluminium-ingots",
+           "foreign-capital-2023-q1"]
+    starts = [next(i for i, line in enumerate(out) if line.startswith(f"{fact} · ")) for fact in ids]
+    assert starts[0] == 0 and all(out[i - 1] == "" for i in starts[1:])
+    assert out.count("") == len(ids) - 1  # one blank line between records, none inside one
+
+
+# -- colour, notes and objects in cards --------------------------------------------------------------
+
+def test_search_matches_are_highlighted_and_periods_and_ids_coloured_at_a_terminal():
+    hits = runner.invoke(app, ["search", "湖畔镇", "--facts", MINI_BOOK, "--format", "table", "--limit", "1"],
+                         env={"FORCE_COLOR": "1", "COLUMNS": "100"}).stdout
+    assert "\x1b[1;33m湖畔镇\x1b[0m" in hits  # the words that matched, bold yellow
+    listing = runner.invoke(app, ["timeline", "--facts", MINI_BOOK, "--format", "table"],
+                            env={"FORCE_COLOR": "1", "COLUMNS": "100"}).stdout
+    assert "\x1b[32m1960s/1980s\x1b[0m" in listing and "\x1b[36mold-street-houses\x1b[0m" in listing
+    facts = runner.invoke(app, ["facts", "--facts", MINI_BOOK, "--format", "table"],
+                          env={"FORCE_COLOR": "1", "COLUMNS": "100"}).stdout
+    assert "\x1b[32m2022\x1b[0m" in facts
+
+
+def test_an_object_in_a_fields_card_is_json_with_its_chinese_as_written():
+    card = " ".join(table("show", "hydrogen-revenue-2022", "--facts", MINI_BOOK, "--fields", "id,figures").split())
+    assert '{"metric": {"zh": "氢能产业营业收入", "en": "hydrogen industry operating revenue"}, "value": 2.5,' in card
+    assert "\\u" not in card
+
+
+def test_an_entity_card_says_what_the_entity_is_about():
+    card = table("entity", "chongqing-municipality", "--lang", "en", width=100).splitlines()
+    assert any(line.startswith("about         ") for line in card)
+
+
+def test_the_overview_sets_the_description_apart_from_the_source():
+    lines = table("--lang", "en", width=100).splitlines()
+    assert lines[2].startswith("source: ") and lines[3] == "" and lines[4].startswith("The article describes")
+
+
+def test_the_derived_note_is_said_once_after_the_dropped_columns():
+    lines = table("figures", "--section", "opening-up", "--lang", "en", width=80).splitlines()
+    assert lines[-2:] == ["not shown at this width: as written — widen the terminal or use --format json",
+                          "* derived: worked out from the article's numbers, not written in the article"]
+    twice = drawn(views.figures([DERIVED, {**DERIVED, "fact": "platforms-again"}], chart=False), width=100, lang="en")
+    assert twice.count("9*") == 2 and twice.count("* derived") == 1
+
+
+def test_a_stacked_figure_in_both_languages_gives_both_units_after_the_value():
+    revenue = {**FIGURE, "value": 10.6, "unit": "亿元", "unit_en": "100 million yuan", "value_base": 1060000000,
+               "unit_base": "CNY", "as_written": "10.6亿元"}
+    lines = drawn(views.figures([revenue], chart=False), width=50, lang="both").splitlines()
+    assert lines[0] == "site-area · 2023"  # one record per block
+    assert "  value       10.6 亿元 · 100 million yuan" in lines
+
+
+def test_the_section_card_counts_an_entitys_facts_with_separators():
+    detail = {"id": "big", "order": 1, "title": {"zh": "大", "en": "Big"}, "summary": {"zh": "甲", "en": "A"},
+              "fact_count": 1, "figures": [],
+              "facts": [{"id": "f", "kind": "statistic", "period": None, "text": {"zh": "甲", "en": "A"}}],
+              "entities": [{"id": "city", "name": {"zh": "城", "en": "City"}, "fact_count": 12345}]}
+    assert "entities  城 (City) ×12,345" in drawn(views.section(detail), width=100).splitlines()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -128,3 +129,43 @@ def test_a_line_breaks_after_a_separator_never_before_it(words, separator, width
 def test_a_break_at_the_end_of_one_styled_run_starts_the_next_on_a_line_of_its_own():
     paragraph = [("first line\n", "bold", False), ("second", "", False), (" line\r\n", "", False)]
     assert plain(layout.wrap(paragraph, 40)) == ["first line", "second line"]  # and no blank line at the end
+
+
+CLOSERS = "，。、；：？！）」』》〉】〕’”,.;:?!)]}%"
+OPENERS = "（「『《〈【〔‘“([{"
+
+
+@pytest.mark.parametrize("mark", CLOSERS)
+def test_no_line_starts_with_a_closing_mark(mark):
+    text = "氢能产业营业收入" + mark + "同比增长"
+    for width in range(4, 24):
+        lines = plain(layout.wrap([(text, "", False)], width))
+        assert "".join(lines) == text
+        assert not any(line.startswith(mark) for line in lines), (width, lines)
+
+
+@pytest.mark.parametrize("mark", OPENERS)
+def test_no_line_ends_with_an_opening_mark(mark):
+    text = "氢能产业营业收入" + mark + "同比增长"
+    for width in range(4, 24):
+        lines = plain(layout.wrap([(text, "", False)], width))
+        assert "".join(lines) == text
+        assert not any(line.endswith(mark) for line in lines), (width, lines)
+
+
+def test_a_value_the_labels_leave_too_little_room_for_goes_under_its_label():
+    label = "article.description.en.long"  # 27 cells: 11 left for the value at 40 columns
+    lines = plain(layout.pairs([(label, [[("Lakeside Town is renewing its old streets.", "", False)]]),
+                                ("id", [[("lakeside-town", "", True)]])], 40))
+    assert lines == [label, "  Lakeside Town is renewing its old", "  streets.", "id", "  lakeside-town"]
+
+
+def test_a_table_rule_spans_every_column_and_the_gaps_between():
+    columns = [layout.Column("id", lambda r: [layout.para(r["id"], atomic=True)]),
+               layout.Column("n", lambda r: [layout.para(r["n"], atomic=True)], justify="right"),
+               layout.Column("text", lambda r: [layout.para(r["text"])], wrap=True)]
+    records = [{"id": "lakeside-town", "n": "12,345", "text": "Lakeside Town is renewing its old streets."}]
+    lines = plain(layout.table(columns, records, 100).lines)
+    assert lines == ["id                  n  text",
+                     "─" * 65,
+                     "lakeside-town  12,345  Lakeside Town is renewing its old streets."]

@@ -392,3 +392,53 @@ def test_one_language_in_json_jsonl_and_yaml_keeps_only_that_language(fmt, load,
     assert all(list(record["text"]) == [lang] for record in records)
     metrics = [figure["metric"] for record in records for figure in record["figures"]]
     assert metrics and all(list(metric) == [lang] for metric in metrics)
+
+
+# -- the exact text scripts and renderers of markdown get ---------------------------------------------
+
+def test_a_markdown_table_has_one_separator_cell_per_column_and_joins_lists_with_commas():
+    lines = render(["Lakeside", ["Hupan", "湖畔"], [1, 2.5]], "markdown").splitlines()
+    assert lines == ["| id | value |", "|---|---|", "| r0 | Lakeside |", "| r1 | Hupan, 湖畔 |", "| r2 | 1, 2.5 |"]
+
+
+def test_a_markdown_listing_through_the_cli_has_a_separator_cell_under_every_header():
+    lines = jlp("entities", "--facts", str(MINI), "--format", "markdown", "--lang", "en").splitlines()
+    assert lines[:3] == ["| id | type | fact_count | name.en | aliases |", "|---|---|---|---|---|",
+                         "| lakeside-town | place | 3 | Lakeside Town | Hupan, 湖畔 |"]
+
+
+def test_csv_lines_end_with_a_line_feed_only():
+    assert render(["plain", "a,b", 'say "hi"'], "csv") == 'id,value\nr0,plain\nr1,"a,b"\nr2,"say ""hi"""\n'
+
+
+def test_yaml_keeps_the_records_own_key_order():
+    out = io.StringIO()
+    write(View([{"zeta": 1, "id": "z", "alpha": None}], [Column("id")]), "yaml", out, None, "both")
+    assert out.getvalue() == "- zeta: 1\n  id: z\n  alpha: null\n"
+    sections = jlp("sections", "--facts", str(MINI), "--format", "yaml").splitlines()
+    assert sections[:2] == ["- id: intro", "  order: 0"]
+
+
+@pytest.fixture()
+def undated_book(tmp_path) -> Path:
+    book = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    for fact in book["facts"]:
+        fact.pop("period", None)
+        fact.pop("figures", None)
+    path = tmp_path / "undated.yaml"
+    path.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command, sentence, header", [
+    ("timeline", "no dated facts", "period,fact,text.zh,text.en"),
+    ("figures", "no figure matches these filters", "fact,metric.zh,metric.en,value,value_end,unit,unit_en,value_base,"
+                                                  "value_base_end,unit_base,derived,period,as_written"),
+])
+def test_an_empty_listing_says_what_is_missing_and_still_writes_its_header(undated_book, command, sentence, header):
+    result = runner.invoke(app, [command, "--facts", str(undated_book), "--format", "csv"])
+    assert result.exit_code == 1
+    assert result.stdout == header + "\n"
+    assert result.stderr == f"jlp: {sentence}.\n"
+    as_json = runner.invoke(app, [command, "--facts", str(undated_book), "--json"])
+    assert (as_json.exit_code, as_json.stdout) == (1, "[]\n")

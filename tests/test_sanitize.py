@@ -52,3 +52,9 @@ def test_tone_digits_after_a_letter_are_dropped(word, letters):
                                        ("西部(重庆)科学城", "西部重庆科学城")])
 def test_name_keys_drop_spaces_and_punctuation(name, key):
     assert name_key(name) == key
+
+
+@pytest.mark.parametrize("char, shown", [("\x1b", "\\x1b"), ("\x9b", "\\x9b"), ("\u061c", "<U+061C>"),
+                                         ("\u200b", "<U+200B>"), ("\U000e0041", "<U+E0041>")])
+def test_each_unsafe_character_is_shown_by_its_code(char, shown):
+    assert for_terminal(f"a{char}b") == f"a{shown}b"

@@ -363,3 +363,30 @@ def test_the_database_can_go_to_a_stream(book, tmp_path):
     path = tmp_path / "copy.db"
     path.write_bytes(buffer.getvalue())
     assert sqlite3.connect(path).execute("SELECT count(*) FROM facts").fetchone()[0] == len(book["facts"])
+
+
+def test_positions_count_from_zero_in_every_table(book, database):
+    for table in ("sections", "entities", "facts"):
+        first = database.execute(f'SELECT id, position FROM "{table}" ORDER BY position LIMIT 1').fetchone()
+        assert tuple(first) == (book[table][0]["id"], 0), table
+        last = database.execute(f'SELECT max(position) FROM "{table}"').fetchone()[0]
+        assert last == len(book[table]) - 1, table
+    fact = next(f for f in book["facts"] if len(f["figures"]) > 1)
+    for table, key in (("figures", "metric_en"), ("fact_entities", "entity_id"), ("fact_tags", "tag")):
+        rows = database.execute(f'SELECT position FROM "{table}" WHERE fact_id = ? ORDER BY position',
+                                (fact["id"],)).fetchall()
+        assert [r[0] for r in rows] == list(range(len(rows))), table
+
+
+def test_the_columns_that_link_and_filter_tables_are_indexed(database):
+    def indexed(table):
+        return [database.execute(f'PRAGMA index_info("{row[1]}")').fetchone()[2]
+                for row in database.execute(f'PRAGMA index_list("{table}")') if row[1].startswith("idx_")]
+
+    assert (indexed("facts"), indexed("fact_entities"), indexed("fact_tags")) == (["section"], ["entity_id"], ["tag"])
+
+
+def test_each_language_column_says_its_language(database):
+    sql = database.execute("SELECT sql FROM sqlite_master WHERE name = 'facts'").fetchone()[0]
+    assert re.search(r'"text_zh" TEXT NOT NULL, -- .*\(Chinese\)$', sql, re.M)
+    assert re.search(r'"text_en" TEXT NOT NULL, -- .*\(English\)$', sql, re.M)
