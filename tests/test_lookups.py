@@ -382,6 +382,19 @@ def test_an_entity_is_found_by_the_start_of_a_name_in_either_language(mini_store
     assert lookups.entity_card(mini_store, "老街")["id"] == "old-street"
 
 
+def test_an_entity_asked_for_by_its_id_is_that_entity_even_when_another_is_called_so(tmp_path):
+    # Hupan is an alias of Lakeside Town and the id of a park: the id is unique, the name is not.
+    def park(book):
+        book["entities"].append({"id": "hupan", "type": "place", "name": {"zh": "湖畔公园", "en": "Hupan Park"}})
+        book["facts"][0]["entities"].append("hupan")
+
+    store = open_store(book_with(tmp_path, park), cache_dir=None)
+    assert lookups.resolve_entity(store, "hupan") == "hupan"
+    assert lookups.entity_card(store, "hupan")["name"]["en"] == "Hupan Park"
+    error = usage_error(lambda: lookups.resolve_entity(store, "Hupan "))  # a name, as typed: both are so named
+    assert error.hint == "use one of the ids: lakeside-town, hupan"
+
+
 def test_a_section_is_named_by_the_start_of_its_id_not_by_any_part_of_it(mini_store):
     from jlp_cli.errors import UsageError
 
