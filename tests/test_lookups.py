@@ -409,3 +409,13 @@ def test_entities_of_a_type_are_listed_in_the_books_order_not_by_id(tmp_path):
     store = open_store(book_with(tmp_path, old_street_first), cache_dir=None)
     assert [e["id"] for e in lookups.entities(store, "place")] == ["old-street", "lakeside-town"]
     assert [e["id"] for e in lookups.entities(store)][:2] == ["old-street", "lakeside-town"]
+
+
+def test_an_entity_named_twice_in_one_fact_counts_that_fact_once(tmp_path):
+    def twice(book):
+        book["facts"][3]["entities"] = ["lake-aluminium", "lake-aluminium"]
+
+    store = open_store(book_with(tmp_path, twice), cache_dir=None)
+    card = lookups.entity_card(store, "lake-aluminium")
+    assert (card["fact_count"], [f["id"] for f in card["facts"]]) == (1, ["aluminium-ingots"])
+    assert {e["id"]: e["fact_count"] for e in lookups.entities(store)}["lake-aluminium"] == 1
