@@ -397,7 +397,7 @@ def test_the_size_limit_is_in_mebibytes_and_said_as_such():
     result = CliRunner().invoke(app, ["facts", "--json", "--facts", str(MINI)], env={"JLP_MAX_FACTS_MB": "0.001"})
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"jlp: {MINI}: is 0.0044 MB, over the 0.001 MB limit for a facts file.",
+        f"jlp: {MINI}: is {MINI.stat().st_size / 1048576:.2g} MB, over the 0.001 MB limit for a facts file.",
         "hint: set JLP_MAX_FACTS_MB to raise the limit"]
     assert Settings({"JLP_MAX_FACTS_MB": "2"}).max_bytes == 2 * 1024 * 1024
 
