@@ -378,7 +378,8 @@ def test_many_problems_are_listed_up_to_a_bound():
     many = GOOD.replace(fact, "".join(broken.replace("old-street-renewal", f"street-{n}") for n in range(1500)))
     problems = problems_of(many)
     assert len(problems) == rules.MAX_PROBLEMS + 1
-    assert "only the first" in problems[-1].message
+    assert (problems[-1].message, problems[-1].hint) == ("more problems were found; only the first 1000 are listed",
+                                                          "fix these and run jlp validate again")
 
 
 def test_a_mapping_with_a_flood_of_keys_is_refused_quickly():
