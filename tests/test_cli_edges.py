@@ -393,11 +393,14 @@ def test_the_cache_goes_where_the_environment_says(env, expected):
     assert Settings(env).cache_dir == Path(expected)
 
 
-def test_the_size_limit_is_in_mebibytes_and_said_as_such():
-    result = CliRunner().invoke(app, ["facts", "--json", "--facts", str(MINI)], env={"JLP_MAX_FACTS_MB": "0.001"})
+def test_the_size_limit_is_in_mebibytes_and_said_as_such(tmp_path):
+    book = tmp_path / "book.yaml"  # (a book whose store is built already is not read again)
+    book.write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["facts", "--json", "--facts", str(book)],
+                                env={"JLP_MAX_FACTS_MB": "0.001", "JLP_CACHE_DIR": str(tmp_path / "cache")})
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"jlp: {MINI}: is {MINI.stat().st_size / 1048576:.2g} MB, over the 0.001 MB limit for a facts file.",
+        f"jlp: {book}: is {book.stat().st_size / 1048576:.2g} MB, over the 0.001 MB limit for a facts file.",
         "hint: set JLP_MAX_FACTS_MB to raise the limit"]
     assert Settings({"JLP_MAX_FACTS_MB": "2"}).max_bytes == 2 * 1024 * 1024
 
