@@ -117,6 +117,8 @@ def test_what_a_facts_file_may_not_hold_is_refused_with_its_place_and_a_hint(tex
     ("? [a]\n: 1\n", "keys are plain names such as 'id' or 'text'"),
     ("a:\n  ? {b: 1}\n  : 2\n", "keys are plain names such as 'id' or 'text'"),
     ("- a\n", "a facts file starts with 'schema_version: 1'"),
+    ("", "a facts file starts with 'schema_version: 1'"),
+    ("~\n", "a facts file starts with 'schema_version: 1'"),
     ("a: [1\n", "check the indentation and quoting around that line"),
     ("a: b\x00c\n", "remove it, or save the file as plain text"),
     ("a: b\nc: *nothing\n", "an alias names a value marked &nothing earlier in the file"),
@@ -376,7 +378,8 @@ def test_many_problems_are_listed_up_to_a_bound():
     many = GOOD.replace(fact, "".join(broken.replace("old-street-renewal", f"street-{n}") for n in range(1500)))
     problems = problems_of(many)
     assert len(problems) == rules.MAX_PROBLEMS + 1
-    assert "only the first" in problems[-1].message
+    assert (problems[-1].message, problems[-1].hint) == ("more problems were found; only the first 1000 are listed",
+                                                          "fix these and run jlp validate again")
 
 
 def test_a_mapping_with_a_flood_of_keys_is_refused_quickly():
@@ -772,3 +775,14 @@ def test_bytes_that_are_not_utf8_past_the_first_megabyte_are_reported_at_their_o
     _count, problems = validate_file(path)
     (problem,) = problems
     assert "not UTF-8" in problem.message and problem.line == text.count("\n") + 1
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "the file is empty"),
+    ("~\n", "the top level must be a mapping, not nothing"),
+    ("- a\n", "the top level must be a mapping, not list"),
+    ("just words\n", "the top level must be a mapping, not str"),
+])
+def test_a_file_that_is_no_mapping_says_what_it_holds_instead(text, message):
+    (problem,) = problems_of(text)
+    assert problem.message == message

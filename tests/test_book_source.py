@@ -320,3 +320,18 @@ def test_a_file_that_grows_past_the_limit_while_it_is_hashed_is_refused(tmp_path
     path.write_bytes(b"a" * (limit + 1))
     with pytest.raises(DataError, match="over"):
         source.sha256(path, limit)
+
+
+def test_bytes_that_are_not_utf8_past_the_first_chunk_are_placed_on_their_own_line(tmp_path):
+    """The line counts every newline read before the chunk that holds the bad byte."""
+    path = tmp_path / "book.yaml"
+    lines = source.CHUNK // 50 + 10  # comfortably past the first chunk
+    path.write_bytes((b"# " + b"x" * 47 + b"\n") * lines + b"a: \xff\n")
+
+    def read_all():
+        with source.TextStream(path) as stream:
+            while stream.read():
+                pass
+
+    error = refusal(read_all)
+    assert (str(error), error.problems[0].line) == (f"{path}: is not UTF-8 text (line {lines + 1})", lines + 1)

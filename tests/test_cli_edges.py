@@ -44,7 +44,7 @@ def one_sentence(stderr: str) -> None:
 
 @pytest.mark.parametrize("name, value", [
     ("JLP_MAX_FACTS_MB", "inf"), ("JLP_MAX_FACTS_MB", "nan"), ("JLP_MAX_FACTS_MB", "-3"), ("JLP_MAX_FACTS_MB", "lots"),
-    ("JLP_LANG", "fr"), ("JLP_BUILD_PROCESSES", "two"),
+    ("JLP_MAX_FACTS_MB", "0"), ("JLP_LANG", "fr"), ("JLP_BUILD_PROCESSES", "two"), ("JLP_BUILD_PROCESSES", "0"),
 ])
 def test_a_bad_environment_value_is_a_usage_error_naming_it(name, value):
     result = CliRunner().invoke(app, ["facts", "--json"], env={name: value})
@@ -366,3 +366,212 @@ def test_at_a_terminal_export_sqlite_refuses_the_screen_but_writes_a_file(here, 
     result = CliRunner().invoke(app, ["export", "--format", "sqlite", "-o", "book.db"])
     assert result.exit_code == 0, result.stderr
     assert (here / "book.db").read_bytes().startswith(b"SQLite format 3\x00")
+
+
+# -- settings as a person writes them -----------------------------------------------------
+
+def test_a_language_setting_is_read_in_any_case_and_with_spaces():
+    assert Settings({"JLP_LANG": " EN "}).lang == "en"
+    assert Settings({"JLP_LANG": "Both"}).lang == "both"
+    assert Settings({}).lang is None
+
+
+@pytest.mark.parametrize("value, debug", [("1", True), ("0", False), ("", False), ("yes", False)])
+def test_only_jlp_debug_1_shows_tracebacks(value, debug):
+    assert Settings({"JLP_DEBUG": value}).debug is debug
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is Linux's")
+@pytest.mark.parametrize("env, expected", [
+    ({"HOME": "/home/u"}, "/home/u/.cache/jlp"),
+    ({"HOME": "/home/u", "XDG_CACHE_HOME": "/var/cache/u"}, "/var/cache/u/jlp"),
+    # The XDG specification: a relative path is invalid and ignored.
+    ({"HOME": "/home/u", "XDG_CACHE_HOME": "relative/cache"}, "/home/u/.cache/jlp"),
+    ({"HOME": "/home/u", "XDG_CACHE_HOME": "/var/cache/u", "JLP_CACHE_DIR": "/srv/jlp"}, "/srv/jlp"),
+])
+def test_the_cache_goes_where_the_environment_says(env, expected):
+    assert Settings(env).cache_dir == Path(expected)
+
+
+def test_the_size_limit_is_in_mebibytes_and_said_as_such(tmp_path):
+    book = tmp_path / "book.yaml"  # (a book whose store is built already is not read again)
+    book.write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["facts", "--json", "--facts", str(book)],
+                                env={"JLP_MAX_FACTS_MB": "0.001", "JLP_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"jlp: {book}: is {book.stat().st_size / 1048576:.2g} MB, over the 0.001 MB limit for a facts file.",
+        "hint: set JLP_MAX_FACTS_MB to raise the limit"]
+    assert Settings({"JLP_MAX_FACTS_MB": "2"}).max_bytes == 2 * 1024 * 1024
+
+
+def test_the_facts_option_wins_over_jlp_facts(tmp_path):
+    result = CliRunner().invoke(app, ["facts", "--json", "--facts", str(MINI)],
+                                env={"JLP_FACTS": str(tmp_path / "missing.yaml")})
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 5
+
+
+def test_a_usage_error_of_a_command_points_at_that_command_s_help():
+    result = CliRunner().invoke(app, ["facts", "--bogus"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["jlp: No such option: --bogus.", "hint: run 'jlp facts --help' for usage"]
+
+
+def test_a_store_sqlite_cannot_read_says_what_to_do(capsys):
+    import sqlite3
+
+    assert report(sqlite3.DatabaseError("file is not a database")) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "jlp: the compiled store could not be read (file is not a database).",
+        "hint: delete the cache directory and run again"]
+
+
+# -- validate, schema and completion at the command line ------------------------------------------
+
+@pytest.mark.parametrize("breaks, hint", [
+    ([("kind: project", "kind: rumour")], "hint: the problem is listed above"),
+    ([("kind: project", "kind: rumour"), ("kind: organisation", "kind: gossip")], "hint: all 2 problems are listed above"),
+])
+def test_validate_ends_with_how_many_problems_it_listed(tmp_path, breaks, hint):
+    path = tmp_path / "book.yaml"
+    text = MINI.read_text(encoding="utf-8")
+    for old, new in breaks:
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", "--facts", str(path), "--json"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == hint
+
+
+def test_validate_with_a_source_says_the_quotes_were_checked_too(tmp_path):
+    source = tmp_path / "article.txt"
+    source.write_text("湖畔镇启动老街社区城市更新项目。房屋建于20世纪60年代至80年代。2022年，氢能产业营业收入2.5亿元，同比增长"
+                      "12.5%。湖光铝每年生产铝合金铸锭。2023年一季度，新设外资企业数量同比增长50%，位居全市第一。", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", "--facts", str(MINI), "--source", str(source), "--json"])
+    assert result.exit_code == 0
+    assert result.stderr == f"{MINI}: 5 facts, no problems and every quote against the source.\n"
+    plain = CliRunner().invoke(app, ["validate", "--facts", str(MINI), "--json"])
+    assert plain.stderr == f"{MINI}: 5 facts, no problems.\n"
+
+
+def test_the_schema_in_yaml_has_the_keys_of_the_json_in_the_same_order():
+    import yaml
+
+    as_json = CliRunner().invoke(app, ["schema"])
+    as_yaml = CliRunner().invoke(app, ["schema", "--format", "YAML"])
+    assert as_yaml.exit_code == 0
+    schema = json.loads(as_json.stdout)
+    assert list(yaml.safe_load(as_yaml.stdout)) == list(schema)
+    assert list(yaml.safe_load(as_yaml.stdout)["$defs"]["Fact"]["properties"]) == \
+        ["id", "section", "kind", "text", "quote", "entities", "figures", "tags", "period"]
+
+
+def test_pwsh_is_a_name_of_powershell_for_completion():
+    result = CliRunner().invoke(app, ["--show-completion", "pwsh"])
+    assert result.exit_code == 0 and "Register-ArgumentCompleter" in result.stdout
+
+
+class _CompletionContext:
+    """What Click hands a completion function: the options typed so far."""
+
+    def __init__(self, facts):
+        self.params = {"facts": str(facts)}
+
+    def find_root(self):
+        return self
+
+
+def test_an_entity_completes_from_its_aliases_and_a_tag_says_how_many_facts_it_has(tmp_path, monkeypatch):
+    from jlp_cli.cli import complete
+
+    monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
+    context = _CompletionContext(MINI)
+    assert complete.complete_entities(context, "lakelight") == [
+        ("Lakelight Aluminum Co., Ltd.", "湖光铝业有限公司"), ("Lakelight Aluminium", "Lakelight Aluminum Co., Ltd.")]
+    assert complete.complete_entities(context, "Lao") == [("Laojie", "Old Street Community")]
+    assert complete.complete_tags(context, "hea") == [("headline", "2 facts")]
+
+
+def test_search_shows_twenty_results_unless_told_otherwise():
+    many = CliRunner().invoke(app, ["search", "九龙坡", "--json", "--limit", "0"])
+    assert len(json.loads(many.stdout)) > 20
+    result = CliRunner().invoke(app, ["search", "九龙坡", "--json"])
+    assert len(json.loads(result.stdout)) == 20
+
+
+@pytest.mark.parametrize("lines, paged", [(8, False), (9, True)])
+def test_output_is_paged_only_when_it_is_taller_than_the_screen_less_its_prompt_line(lines, paged, tmp_path):
+    """A screen of 10 lines shows 9 lines and the prompt: 9 lines go to the pager, 8 do not."""
+    seen = tmp_path / "paged.txt"
+    settings = Settings({"PAGER": f"sh -c 'cat > {seen}'"})
+    out = io.StringIO()
+    page("line\n" * lines, settings, Terminal(is_tty=True, color=False, interactive=True, height=10), out)
+    assert (out.getvalue() == "", seen.exists()) == (paged, paged)
+
+
+# -- how each ending is said -------------------------------------------------------------------
+
+def test_a_sentence_that_ends_in_an_exclamation_mark_gets_no_full_stop(capsys):
+    from jlp_cli.cli.failures import say
+
+    say("stop right there!", "go on")
+    assert capsys.readouterr().err == "jlp: stop right there!\nhint: go on\n"
+
+
+@pytest.mark.parametrize("error, status, lines", [
+    (RecursionError("maximum recursion depth exceeded"), 2,
+     ["jlp: the input is nested too deeply to process.", "hint: simplify the facts file"]),
+    (MemoryError(), 2, ["jlp: out of memory.", "hint: the facts file may be too large"]),
+    (KeyboardInterrupt(), 130, []),
+])
+def test_errors_that_are_no_bug_of_jlp_are_said_without_internal_error(capsys, error, status, lines):
+    assert report(error) == status
+    assert capsys.readouterr().err.splitlines() == lines
+
+
+def test_an_abort_of_a_prompt_is_an_interruption():
+    from typer import Abort
+
+    assert report(Abort()) == 130
+
+
+def test_no_pager_given_to_the_command_wins_over_pager_given_before_it():
+    from jlp_cli.cli.context import Session
+
+    session = Session(Settings({}))
+    session.choose({"pager": True, "json_": True}, root=True)
+    session.choose({"pager": False, "json_": False}, root=False)
+    assert (session.chosen["pager"], session.chosen["json_"]) == (False, True)
+    session.choose({"pager": None, "json_": False}, root=False)
+    assert session.chosen["pager"] is True
+
+
+def test_facts_dash_reads_the_book_from_standard_input():
+    result = run("facts", "--json", "--facts", "-", input=MINI.read_text(encoding="utf-8"))
+    assert result.returncode == 0, result.stderr
+    assert [f["id"] for f in json.loads(result.stdout)][:2] == ["old-street-renewal", "old-street-houses"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "YAML", "sqlite"])
+def test_export_to_a_file_says_what_it_wrote(tmp_path, fmt):
+    target = tmp_path / f"book.{fmt.lower()}"
+    result = CliRunner().invoke(app, ["export", "--facts", str(MINI), "--format", fmt, "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    assert (result.stdout, result.stderr) == ("", f"wrote {target}\n")
+    assert target.stat().st_size > 0
+
+
+def test_export_json_given_twice_is_no_contradiction():
+    result = CliRunner().invoke(app, ["export", "--facts", str(MINI), "--json", "--format", "JSON"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["article"]["id"] == "lakeside-town"
+
+
+def test_figures_r_is_short_for_reverse():
+    """Largest first; the figure without a base value (第一) stays last."""
+    long = CliRunner().invoke(app, ["figures", "--facts", str(MINI), "--json", "--sort", "value_base", "--reverse"])
+    short = CliRunner().invoke(app, ["figures", "--facts", str(MINI), "--json", "--sort", "value_base", "-r"])
+    assert short.exit_code == 0, short.stderr
+    assert [r["as_written"] for r in json.loads(short.stdout)] == [r["as_written"] for r in json.loads(long.stdout)] \
+        == ["2.5亿元", "20世纪60年代至80年代", "50%", "12.5%", "第一"]

@@ -422,3 +422,50 @@ def test_entities_of_a_type_are_listed_in_the_books_order_not_by_id(tmp_path):
     store = open_store(book_with(tmp_path, old_street_first), cache_dir=None)
     assert [e["id"] for e in lookups.entities(store, "place")] == ["old-street", "lakeside-town"]
     assert [e["id"] for e in lookups.entities(store)][:2] == ["old-street", "lakeside-town"]
+
+
+# -- orders and counts a script reads --------------------------------------------------------
+
+def test_figures_in_reverse_are_the_exact_reverse_ties_included(mini_store):
+    """Figures of the same period (two in 2022, two in 2023-Q1) come in reverse book order too."""
+    forward = [(r["fact"], r["metric"]["en"]) for r in lookups.figures(mini_store, sort="period")]
+    backward = [(r["fact"], r["metric"]["en"]) for r in lookups.figures(mini_store, sort="period", descending=True)]
+    assert backward == forward[::-1]
+    assert backward[:2] == [("foreign-capital-2023-q1", "rank in the city"),
+                            ("foreign-capital-2023-q1", "growth in the number of new foreign-invested enterprises")]
+
+
+def test_the_overview_counts_every_kind_of_record(mini_store):
+    assert lookups.overview(mini_store)["counts"] == {"sections": 2, "entities": 4, "facts": 5, "figures": 5}
+
+
+def test_an_unknown_tag_is_shown_every_tag_in_alphabetical_order(mini_store):
+    with pytest.raises(lookups.UsageError) as caught:
+        lookups.check_tag(mini_store, "zzzz")
+    assert (caught.value.message, caught.value.hint) == (
+        "no fact has the tag 'zzzz'",
+        "choose one of: aluminium, foreign-investment, headline, heritage, hydrogen, urban-renewal")
+
+
+@pytest.mark.parametrize("typed, section", [("0", "intro"), ("1", "industry"), (" Intro ", "intro"), ("ind", "industry")])
+def test_a_section_is_found_by_its_number_from_zero(mini_store, typed, section):
+    assert lookups.resolve_section(mini_store, typed) == section
+
+
+def test_an_entity_named_twice_in_one_fact_counts_that_fact_once(tmp_path):
+    def twice(book):
+        book["facts"][3]["entities"] = ["lake-aluminium", "lake-aluminium"]
+
+    store = open_store(book_with(tmp_path, twice), cache_dir=None)
+    card = lookups.entity_card(store, "lake-aluminium")
+    assert (card["fact_count"], [f["id"] for f in card["facts"]]) == (1, ["aluminium-ingots"])
+    assert {e["id"]: e["fact_count"] for e in lookups.entities(store)}["lake-aluminium"] == 1
+
+
+def test_a_fact_without_a_period_of_its_own_is_dated_by_its_first_figure(tmp_path):
+    def undated(book):
+        book["facts"][2]["period"] = None  # its figures still say 2022
+
+    rows = lookups.timeline(open_store(book_with(tmp_path, undated), cache_dir=None))
+    assert [(r["fact"], r["period"]) for r in rows] == [
+        ("old-street-houses", "1960s/1980s"), ("hydrogen-revenue-2022", "2022"), ("foreign-capital-2023-q1", "2023-Q1")]

@@ -233,6 +233,8 @@ def test_chinese_numerals():
         (1, "位居重庆市第一", True),
         (2024, "２０２４年", True),
         (8, "1+8", True),
+        (5, "5.", True),  # a full stop after a number ends it
+        (5, "5.5", False),
     ],
 )
 def test_number_in_text(number, text, found):
@@ -332,3 +334,105 @@ def test_a_rule_problem_is_placed_at_the_line_and_column_of_its_value():
     first = problems_of(text)[0]
     assert first.path == "facts[2].figures[0].value"
     assert (first.line, first.column) == (line_of(text, "25\n"), column_of(text, "25\n"))
+
+
+# -- each rule's words: what is wrong, and what to do ------------------------------------
+
+@pytest.mark.parametrize("old, new, path, message, hint", [
+    ("entities: [lake-aluminium]", "entities: [lake-aluminium, no-such-thing]", "facts[3].entities[1]",
+     "unknown entity 'no-such-thing'", "add it under 'entities:' or fix the id"),
+    ("entities: [lake-aluminium]", "entities: []", "entities[3].id",
+     "entity 'lake-aluminium' is not referenced by any fact", "reference it from a fact's 'entities' or remove it"),
+    ("      - metric: {zh: 全市排名, en: rank in the city}\n        value: 1\n",
+     "      - metric: {zh: 全市排名, en: rank in the city}\n", "facts[4].figures[1].value",
+     "the figure has no value", "give 'value', or 'components' for an expression such as 1+8"),
+    ("text: {zh: 湖光铝每年生产铝合金铸锭。, en:", "text: {zh: '  ', en:", "facts[3].text.zh", "must not be blank", None),
+    ("    tags: [aluminium]\n", "    tags: [Aluminium]\n", "facts[3].tags", "'Aluminium' is not a kebab-case id", None),
+    ("    quote: 湖光铝每年生产铝合金铸锭\n", "    quote: ''\n", "facts[3].quote",
+     "String should have at least 1 character", None),
+    ("    section: industry\n", "    section: intro\n", "sections[1].id", "section 'industry' has no facts", None),
+])
+def test_each_rule_says_what_is_wrong_and_what_to_do(old, new, path, message, hint):
+    (problem,) = problems_of(broken(old, new, count=3 if old == "    section: industry\n" else 1))
+    assert (problem.path, problem.message, problem.hint) == (path, message, hint)
+
+
+def test_the_end_of_a_range_must_be_written_in_its_figure_too():
+    text = broken("        value_end: 80\n", "        value_end: 90\n")
+    messages = [(p.path, p.message) for p in problems_of(text)]
+    assert ("facts[1].figures[0].value", "the number 90 is not in '20世纪60年代至80年代'") in messages
+
+
+@pytest.mark.parametrize("period, refused", [
+    ("2022-01", False), ("2022-09", False), ("2022-10", False), ("2022-12", False), ("2022-Q4", False),
+    ("2022-00", True), ("2022-13", True), ("2022-1", True), ("2022-Q0", True), ("2022-Q5", True), ("22", True),
+])
+def test_a_period_names_a_month_from_01_to_12_or_a_quarter_from_1_to_4(period, refused):
+    problems = problems_of(broken('headline]\n    period: "2022"\n', f'headline]\n    period: "{period}"\n'))
+    expected = [("facts[2].period", f"{period!r} is not a period: write 2023, 2024-Q1, 2024-06, 1950s or 1950s/1990s")]
+    assert [(p.path, p.message) for p in problems] == (expected if refused else [])
+
+
+def test_a_figure_written_with_a_space_in_it_is_still_found_in_its_quote():
+    assert problems_of(broken("        as_written: 2.5亿元\n", "        as_written: 2.5 亿元\n")) == []
+
+
+def test_a_base_value_a_tenth_of_a_percent_off_is_a_problem():
+    (problem,) = problems_of(broken("        value_base: 250000000\n", "        value_base: 250250000\n"))
+    assert (problem.path, problem.message) == (
+        "facts[2].figures[0].value_base", "the base value 250250000 is not 2.5亿元 in CNY (250000000)")
+
+
+def test_the_end_of_a_range_restates_in_its_base_unit_as_its_start_does():
+    text = GOOD.replace("2.5亿元", "2.5亿至3亿元").replace(
+        "        value_base: 250000000\n", "        value_end: 3\n        value_base: 250000000\n"
+        "        value_base_end: 300000000\n")
+    assert problems_of(text) == []
+    (problem,) = problems_of(text.replace("value_base_end: 300000000", "value_base_end: 3"))
+    assert (problem.path, problem.message) == (
+        "facts[2].figures[0].value_base_end", "the base value 3 is not 2.5亿至3亿元 in CNY (300000000)")
+
+
+def test_a_quote_is_found_in_the_source_whatever_unicode_form_either_is_in():
+    source = "湖畔镇启动老街社区城市更新项目。房屋建于20世纪60年代至80年代。2022年，氢能产业营业收入2.5亿元，" \
+             "同比增长12.5%。湖光铝每年生产Café铝合金铸锭。2023年一季度，新设外资企业数量同比增长50%，位居全市第一。"
+    decomposed = broken("    quote: 湖光铝每年生产铝合金铸锭\n", '    quote: "湖光铝每年生产Cafe\\u0301铝合金铸锭"\n')
+    assert problems_of(decomposed, source) == []
+
+
+def test_an_unknown_key_after_the_facts_is_reported_too():
+    text = GOOD + "colour: red\n"
+    (problem,) = problems_of(text)
+    assert (problem.path, problem.message, problem.line) == ("colour", "unknown key (not in the schema)",
+                                                             line_of(text, "colour: red"))
+
+
+def test_one_problem_is_said_as_itself_with_where_it_is():
+    from jlp_cli.errors import DataError, Problem
+
+    error = DataError([Problem("unknown section 'outro'", path="facts[0].section", line=35, column=14)],
+                      source="x.yaml")
+    assert str(error) == "x.yaml: unknown section 'outro' (line 35, column 14: facts[0].section)"
+    assert error.hint == "run 'jlp validate' for the full report"
+
+
+def test_an_unknown_section_is_told_every_section_in_the_order_of_their_ids():
+    third = "  - id: works\n    order: 2\n    title: {zh: 工程, en: Works}\n    summary: {zh: 工程。, en: Works.}\n"
+    text = broken("entities:\n", third + "entities:\n").replace(
+        "    section: industry\n    kind: organisation\n", "    section: works\n    kind: organisation\n")
+    assert problems_of(text) == []
+    (problem,) = problems_of(text.replace("    section: intro\n    kind: project\n",
+                                          "    section: outro\n    kind: project\n"))
+    assert (problem.path, problem.message, problem.hint) == (
+        "facts[0].section", "unknown section 'outro'", "use one of: industry, intro, works")
+
+
+def test_a_whole_number_written_with_a_decimal_point_is_the_number_the_figure_writes():
+    assert problems_of(broken("        value: 60\n", "        value: 60.0\n")) == []
+    problems = problems_of(broken("        value: 2.5\n", "        value: 3.0\n"))
+    assert ("facts[2].figures[0].value", "the number 3 is not in '2.5亿元'") in [(p.path, p.message) for p in problems]
+
+
+def test_a_section_number_below_zero_is_refused():
+    (problem,) = problems_of(broken("    order: 1\n", "    order: -1\n"))
+    assert (problem.path, problem.message) == ("sections[1].order", "must be greater than or equal to 0")
