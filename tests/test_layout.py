@@ -169,3 +169,25 @@ def test_a_table_rule_spans_every_column_and_the_gaps_between():
     assert lines == ["id                  n  text",
                      "─" * 65,
                      "lakeside-town  12,345  Lakeside Town is renewing its old streets."]
+
+
+@pytest.mark.parametrize("width", [40, 41, 57, 80])
+def test_a_table_whose_text_must_wrap_uses_every_cell_of_the_width(width):
+    columns = [layout.Column("id", lambda r: [layout.para(r["id"], atomic=True)]),
+               layout.Column("en", lambda r: [layout.para(r["en"])], wrap=True),
+               layout.Column("zh", lambda r: [layout.para(r["zh"])], wrap=True)]
+    records = [{"id": "old-street", "en": "a b c d e f g h i j k l m n o p q r s t u v w x y z " * 3,
+                "zh": "湖畔镇正在更新老街区" * 6}]
+    lines = plain(layout.table(columns, records, width).lines)
+    from rich.cells import cell_len
+
+    assert max(cell_len(line) for line in lines) == width
+
+
+def test_a_text_that_just_fits_beside_the_other_columns_stays_on_one_line():
+    columns = [layout.Column("id", lambda r: [layout.para(r["id"], atomic=True)]),
+               layout.Column("text", lambda r: [layout.para(r["text"])], wrap=True)]
+    text = "Lakeside Town is renewing its old streets."  # 42 cells
+    for width in (len("old-street") + 2 + len(text), 80):
+        lines = plain(layout.table(columns, [{"id": "old-street", "text": text}], width).lines)
+        assert lines[-1] == f"old-street  {text}", width
