@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -434,6 +435,18 @@ def test_validate_source_option(tmp_path):
     assert result.exit_code == 2 and "not in the source" in result.stdout
     missing = jlp("validate", "--source", str(tmp_path / "none.txt"))
     assert missing.exit_code == 2 and "--source" in missing.stderr
+
+
+@pytest.mark.parametrize("source, said, hint", [
+    ("none.txt", "does not exist", "check the path given by --source"),
+    (".", "is a directory, not an article text", "pass the path of the article's text file"),
+    ("/dev/null", "is a device, not an article text", "pass the path of the article's text file"),
+])
+def test_a_source_that_is_no_text_file_is_told_about_the_source_not_the_facts(tmp_path, source, said, hint):
+    path = source if source.startswith("/") else str(tmp_path / source)
+    result = jlp("validate", "--facts", str(MINI), "--source", path)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"jlp: the --source text {Path(path)}: {said}.", f"hint: {hint}"]
 
 
 def test_schema_is_json_schema_of_the_book():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import stat as stat_module
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import DataError, Problem
 
@@ -37,34 +38,47 @@ def unusable(path: Path | str, message: str, hint: str) -> DataError:
     return DataError([Problem(message, hint=hint)], source=shown(path))
 
 
-def _why_not(path: Path, exc: OSError) -> DataError:
+class Role(NamedTuple):
+    """What a file read here is for, as its problems name it."""
+
+    noun: str  # "is a directory, not {noun}"
+    given_by: str  # where the path came from
+    wanted: str  # the kind of path to pass instead
+    contents: str  # what a pipe should have had written into it
+
+
+FACTS = Role("a facts file", "--facts or JLP_FACTS", "the path of a .yaml file", "the facts")
+ARTICLE = Role("an article text", "--source", "the path of the article's text file", "the article")
+
+
+def _why_not(path: Path, exc: OSError, role: Role = FACTS) -> DataError:
     if isinstance(exc, FileNotFoundError):
-        return unusable(path, "does not exist", "check the path given by --facts or JLP_FACTS")
+        return unusable(path, "does not exist", f"check the path given by {role.given_by}")
     if isinstance(exc, PermissionError):
         return unusable(path, "cannot be read (permission denied)", "check the file's permissions")
     if isinstance(exc, IsADirectoryError):
-        return unusable(path, "is a directory, not a facts file", "pass the path of a .yaml file")
+        return unusable(path, f"is a directory, not {role.noun}", f"pass {role.wanted}")
     return unusable(path, f"cannot be read ({exc.strerror or exc})", "check the path")
 
 
-def stat(path: Path) -> os.stat_result:
+def stat(path: Path, role: Role = FACTS) -> os.stat_result:
     """The status of what ``path`` names (links followed), or a DataError
-    saying in one sentence why it cannot be a facts file."""
+    saying in one sentence why it cannot be what ``role`` says."""
     try:
         result = os.stat(path)
     except OSError as exc:
-        raise _why_not(path, exc) from None
+        raise _why_not(path, exc, role) from None
     except ValueError:  # a NUL in the path
-        raise unusable(path, "is not a usable path", "check the path given by --facts or JLP_FACTS") from None
-    _check_kind(path, result.st_mode)
+        raise unusable(path, "is not a usable path", f"check the path given by {role.given_by}") from None
+    _check_kind(path, result.st_mode, role)
     return result
 
 
-def _check_kind(path: Path, mode: int) -> None:
+def _check_kind(path: Path, mode: int, role: Role = FACTS) -> None:
     if stat_module.S_ISDIR(mode):
-        raise unusable(path, "is a directory, not a facts file", "pass the path of a .yaml file")
+        raise unusable(path, f"is a directory, not {role.noun}", f"pass {role.wanted}")
     if not (stat_module.S_ISREG(mode) or stat_module.S_ISFIFO(mode) or stat_module.S_ISSOCK(mode)):
-        raise unusable(path, "is a device, not a facts file", "pass the path of a .yaml file")
+        raise unusable(path, f"is a device, not {role.noun}", f"pass {role.wanted}")
 
 
 def _megabytes(size: int) -> str:
@@ -77,7 +91,7 @@ def _over_limit(path: Path, size: int, limit: int) -> DataError:
                     "set JLP_MAX_FACTS_MB to raise the limit")
 
 
-def open_binary(path: Path, limit: int | None = None):
+def open_binary(path: Path, limit: int | None = None, role: Role = FACTS):
     """A regular file opened for reading in binary, after every check a
     reader makes, or a DataError saying in one sentence why not. (A pipe is
     read whole by ``read_bytes``.)"""
@@ -85,12 +99,12 @@ def open_binary(path: Path, limit: int | None = None):
     try:
         handle = open(path, "rb")
     except OSError as exc:
-        raise _why_not(path, exc) from None
+        raise _why_not(path, exc, role) from None
     except ValueError:
-        raise unusable(path, "is not a usable path", "check the path given by --facts or JLP_FACTS") from None
+        raise unusable(path, "is not a usable path", f"check the path given by {role.given_by}") from None
     try:
         status = os.fstat(handle.fileno())
-        _check_kind(path, status.st_mode)
+        _check_kind(path, status.st_mode, role)
         if status.st_size > limit:
             raise _over_limit(path, status.st_size, limit)
         return handle
@@ -103,7 +117,7 @@ def open_binary(path: Path, limit: int | None = None):
 PIPE_PATIENCE = 2.0
 
 
-def _read_pipe(path: Path, limit: int) -> bytes:
+def _read_pipe(path: Path, limit: int, role: Role = FACTS) -> bytes:
     """Everything a pipe holds, read without ever blocking on a pipe that
     nobody writes to: a named pipe is opened without blocking, and one that
     has had no writer for ``PIPE_PATIENCE`` seconds is refused."""
@@ -113,7 +127,7 @@ def _read_pipe(path: Path, limit: int) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise _why_not(path, exc) from None
+        raise _why_not(path, exc, role) from None
     chunks: list[bytes] = []
     size = 0
     waited_since = time.monotonic()
@@ -136,7 +150,7 @@ def _read_pipe(path: Path, limit: int) -> bytes:
                 return b"".join(chunks)
             if time.monotonic() - waited_since > PIPE_PATIENCE:
                 raise unusable(path, "is a pipe that nothing was written to",
-                               "write the facts into it, or pass the path of a .yaml file")
+                               f"write {role.contents} into it, or pass {role.wanted}")
             select.select([fd], [], [], 0.05)  # no writer yet: look again shortly
             time.sleep(0.02)
     finally:
@@ -150,12 +164,12 @@ def is_regular(path: Path) -> bool:
         return False
 
 
-def read_bytes(path: Path, limit: int | None = None) -> bytes:
+def read_bytes(path: Path, limit: int | None = None, role: Role = FACTS) -> bytes:
     """The file's bytes (a pipe's too), or a DataError saying why not."""
     limit = limit or DEFAULT_MAX_BYTES
-    if not stat_module.S_ISREG(stat(path).st_mode):
-        return _read_pipe(path, limit)
-    with open_binary(path, limit) as handle:
+    if not stat_module.S_ISREG(stat(path, role).st_mode):
+        return _read_pipe(path, limit, role)
+    with open_binary(path, limit, role) as handle:
         data = _reading(path, lambda: handle.read(limit + 1))
     if len(data) > limit:
         raise _over_limit(path, len(data), limit)
@@ -268,4 +282,4 @@ class TextStream:
 def read_text(path: Path, limit: int | None = None) -> str:
     """A text file's content (the article, for ``validate --source``)."""
     limit = limit or DEFAULT_MAX_BYTES
-    return decode(read_bytes(path, limit), path)
+    return decode(read_bytes(path, limit, ARTICLE), path)
