@@ -202,3 +202,11 @@ def test_a_figure_is_found_by_its_own_period(tmp_path):
     path = tmp_path / "book.yaml"
     path.write_text(text[:at] + 'period: "2021-Q4"' + text[at + len('period: "2022"'):], encoding="utf-8")
     assert "hydrogen-revenue-2022" in ids(search(open_store(path), "2021-Q4", limit=None))
+
+
+@pytest.mark.parametrize("query", ["106,000 万", "106,000 万元", "10.6 亿元", "1，060，000，000 元"])
+def test_a_magnitude_typed_apart_from_its_number_is_still_its_magnitude(shipped_store, query):
+    """106,000 万 is 1.06 billion, as 106,000万 is: tables and IMEs put a
+    space before 万 or 亿, and full-width commas between the thousands."""
+    hits = search(shipped_store, query, limit=None)
+    assert hits[0].fact["id"] == "hydrogen-revenue-2023" and hits[0].complete

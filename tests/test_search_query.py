@@ -201,6 +201,10 @@ def test_mixed_script_is_a_phrase_of_its_own():
     ("1.06bn", ["1.06bn"]),  # a magnitude: one number
     ("rmb1.06", ["rmb", "1.06"]),
     ("1,060,000,000 yuan", ["1060000000", "yuan"]),  # thousands separators
+    ("1，060，000，000元", ["1060000000", "元"]),  # full-width ones, as a Chinese keyboard types them
+    ("106,000 万", ["106000万"]),  # a magnitude typed apart
+    ("10.6 亿元", ["10.6亿", "元"]),
+    ("3 万达", ["3", "万达"]),  # a name that starts with 万 is no magnitude
     ("thirty-two point five", ["thirty two point five"]),  # number words: one number
     ("No. 1", ["no 1"]),  # an ordinal
     ("1st", ["1st"]),
