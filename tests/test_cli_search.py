@@ -99,3 +99,48 @@ def test_a_terminal_is_told_when_the_one_word_typed_is_only_nearly_found(termina
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == ["jlp: no fact has 5亿 as such; showing near matches"]
     assert jlp("search", "2.5亿", "--facts", str(MINI)).stderr == ""  # the whole number: no note
+
+
+def test_explain_says_for_each_match_its_column_form_tokens_note_piece_and_quality():
+    """A half-typed word is a prefix: its tokens end in *, its note is the word
+    with …; a word matched as typed has no note (null, not ""); qualities
+    and score parts keep three decimals."""
+    explain = json.loads(jlp("search", "hydr", "--json", "--explain", "-n", "1").stdout)[0]["explain"]
+    assert explain["matches"][:2] == [
+        {"column": "en", "form": "prefix", "tokens": "hydr*", "note": "hydr…", "piece": "hydr", "quality": 0.7},
+        {"column": "names", "form": "prefix", "tokens": "hydr*", "note": "hydr…", "piece": "hydr", "quality": 0.269},
+    ]
+    explain = json.loads(jlp("search", "hydrogen ", "--json", "--explain", "-n", "1").stdout)[0]["explain"]
+    assert explain["matches"][0] == {"column": "en", "form": "english", "tokens": "hydrogen", "note": None,
+                                     "piece": "hydrogen", "quality": 1.0}
+    assert explain["score_parts"] == {"match": 10.0, "bm25": 4.0, "phrase": 0.0, "entity": 0.0, "early": 0.929}
+
+
+def test_the_score_of_a_result_is_the_sum_of_its_parts_to_four_decimals():
+    hit = json.loads(jlp("search", "hydrogen", "--json", "--explain", "-n", "1").stdout)[0]
+    assert hit["score"] == 14.9286
+    assert abs(hit["score"] - sum(hit["explain"]["score_parts"].values())) < 0.001
+
+
+def test_explain_shows_a_typo_corrected_counting_for_less_than_the_word_itself():
+    hit = json.loads(jlp("search", "hydrogn", "--json", "--explain", "-n", "1").stdout)[0]
+    assert hit["explain"]["matches"][0] == {"column": "en", "form": "typo", "tokens": "hydrogen", "note": "hydrogen",
+                                            "piece": "hydrogn", "quality": 0.6}
+    assert hit["explain"]["score_parts"]["match"] == 6.0  # hydrogen typed right: 10.0
+
+
+@pytest.mark.parametrize("words, message, hint", [
+    (["hydrogen"] * 17, "the query has 17 separate words; the limit is 16.", "search for fewer words"),
+    (["氢" * 501], "the query is 501 characters long; the limit is 500.", "search for a few words or characters"),
+    (["？！"], "the query has no letters, digits or characters to search for.",
+     "try a word such as 氢能, hydrogen or qingneng"),
+])
+def test_a_query_too_long_or_with_nothing_to_search_for_is_refused_saying_what_to_do(words, message, hint):
+    result = jlp("search", *words)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"jlp: {message}", f"hint: {hint}"]
+
+
+def test_a_query_of_sixteen_words_or_500_characters_is_searched():
+    assert jlp("search", *["hydrogen"] * 16, "--json").exit_code == 0
+    assert jlp("search", "氢" * 500, "--json").exit_code in (0, 1)  # searched: found or not, no usage error

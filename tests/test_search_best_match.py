@@ -202,3 +202,43 @@ def test_a_figure_is_found_by_its_own_period(tmp_path):
     path = tmp_path / "book.yaml"
     path.write_text(text[:at] + 'period: "2021-Q4"' + text[at + len('period: "2022"'):], encoding="utf-8")
     assert "hydrogen-revenue-2022" in ids(search(open_store(path), "2021-Q4", limit=None))
+
+
+@pytest.mark.parametrize("query", ["九龙坡", "jiulongpo", "district"])
+def test_results_with_the_same_score_come_in_the_order_of_their_ids(shipped_store, query):
+    """Ties are many for a word in every fact; the order is the same on
+    every run and every machine, not the index's."""
+    hits = search(shipped_store, query, limit=None)
+    ties = [(a.fact["id"], b.fact["id"]) for a, b in zip(hits, hits[1:])
+            if (a.complete, a.score) == (b.complete, b.score)]
+    assert ties, "the query has tied results"
+    assert all(first < second for first, second in ties), ties
+
+
+@pytest.mark.parametrize("query", ["106,000 万", "106,000 万元", "10.6 亿元", "1，060，000，000 元"])
+def test_a_magnitude_typed_apart_from_its_number_is_still_its_magnitude(shipped_store, query):
+    """106,000 万 is 1.06 billion, as 106,000万 is: tables and IMEs put a
+    space before 万 or 亿, and full-width commas between the thousands."""
+    hits = search(shipped_store, query, limit=None)
+    assert hits[0].fact["id"] == "hydrogen-revenue-2023" and hits[0].complete
+
+
+def test_a_fact_that_names_the_entity_asked_for_outranks_one_only_linked_to_it(tmp_path):
+    """湖光铝业 asked: the fact that says 湖光铝 gets the whole entity boost;
+    a fact linked to the company whose text never names it gets less."""
+    from .conftest import MINI
+
+    linked_only = """
+  - id: alloy-exports
+    section: industry
+    kind: statistic
+    text: {zh: 铝合金铸锭远销海外。, en: The alloy ingots are sold overseas.}
+    quote: 铝合金铸锭远销海外
+    entities: [lake-aluminium]
+    tags: [aluminium]
+"""
+    path = tmp_path / "book.yaml"
+    path.write_text(MINI.read_text(encoding="utf-8").rstrip("\n") + "\n" + linked_only, encoding="utf-8")
+    hits = search(open_store(path), "湖光铝业有限公司", limit=None)
+    assert [(hit.fact["id"], hit.parts["entity"]) for hit in hits] == [("aluminium-ingots", 3.0),
+                                                                      ("alloy-exports", 1.0)]

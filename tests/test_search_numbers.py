@@ -13,6 +13,7 @@ from jlp_cli.search.numbers import (
     parse_zh,
     period_tokens,
     plain,
+    split_before,
     split_magnitude,
     with_magnitude,
 )
@@ -161,3 +162,31 @@ def test_small_whole_numbers_have_word_forms_and_larger_ones_none(whole, zh, en)
     from jlp_cli.search.numbers import Number
 
     assert Number(Decimal.of(str(whole))).word_forms() == (zh, en)
+
+
+@pytest.mark.parametrize("token, split", [
+    ("1.06bn", ("1.06", "bn")), ("1.06bln", ("1.06", "bln")), ("1060mln", ("1060", "mln")),
+    ("1060mn", ("1060", "mn")), ("3sqkm", ("3", "sqkm")), ("3km", ("3", "km")), ("32.5pct", ("32.5", "pct")),
+    ("32.5percent", ("32.5", "percent")), ("10yuan", ("10", "yuan")), ("10rmb", ("10", "rmb")),
+])
+def test_a_magnitude_or_unit_glued_to_a_number_is_split_from_it(token, split):
+    assert split_magnitude(token) == split
+
+
+@pytest.mark.parametrize("token, split", [
+    ("rmb1.06", ("rmb", "1.06")), ("cny1.06bn", ("cny", "1.06bn")), ("no1", ("no", "1")), ("nr1", ("nr", "1")),
+    ("q1", None), ("5g", None), ("km2", None),
+])
+def test_a_currency_or_number_sign_glued_before_a_number_is_split_from_it(token, split):
+    assert split_before(token) == split
+
+
+@pytest.mark.parametrize("number, zh, en", [
+    (with_magnitude("1.5", "mln"), [("150", "万")], [("1.5", "million")]),
+    (plain("2500000"), [("2500000",), ("250", "万")], [("2500000",), ("2.5", "million")]),
+    (plain("1060000000"), [("1060000000",), ("10.6", "亿")], [("1060000000",), ("1.06", "billion")]),
+    (with_magnitude("2", "trillion"), [("20000", "亿")], [("2", "trillion")]),
+    (plain("32.5"), [("32.5",)], [("32.5",)]),
+])
+def test_a_number_is_written_with_the_largest_magnitude_each_language_uses(number, zh, en):
+    assert number.text_forms() == (zh, en)

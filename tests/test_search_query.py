@@ -201,10 +201,18 @@ def test_mixed_script_is_a_phrase_of_its_own():
     ("1.06bn", ["1.06bn"]),  # a magnitude: one number
     ("rmb1.06", ["rmb", "1.06"]),
     ("1,060,000,000 yuan", ["1060000000", "yuan"]),  # thousands separators
+    ("1，060，000，000元", ["1060000000", "元"]),  # full-width ones, as a Chinese keyboard types them
+    ("106,000 万", ["106000万"]),  # a magnitude typed apart
+    ("10.6 亿元", ["10.6亿", "元"]),
+    ("3 万达", ["3", "万达"]),  # a name that starts with 万 is no magnitude
     ("thirty-two point five", ["thirty two point five"]),  # number words: one number
     ("No. 1", ["no 1"]),  # an ordinal
     ("1st", ["1st"]),
     ("5g", ["5g"]), ("q1", ["q1"]), ("1950s", ["1950s"]),  # no number with a unit
+    ("2024q4", ["2024", "q4"]), ("2023Q2", ["2023", "q2"]),  # a year and its quarter, as ids write them
+    ("3 m", ["3", "m"]), ("5 k", ["5", "k"]),  # m or k apart is no million or thousand
+    ("3m", ["3m"]), ("5k", ["5k"]),
+    ("Nr. 1", ["nr 1"]),
 ])
 def test_numbers_and_what_is_written_around_them(query, pieces):
     assert [p.text for p in parse(query).pieces] == pieces
@@ -404,3 +412,61 @@ def test_a_last_syllable_of_three_letters_or_more_also_starts_longer_ones(query,
 def test_pinyin_initials_from_two_letters_are_read_as_initials(letters):
     """jl (九龙), cq (重庆): what people type for a name they know by its sound."""
     assert any(f.kind == "initials" for f in parse(letters).forms_of(0)), [f.kind for f in parse(letters).forms_of(0)]
+
+
+@pytest.mark.parametrize("query, syllables", [
+    ("qing1neng2", ("qing", "neng")),
+    ("hao3de5", ("hao", "de")),  # 5: the neutral tone, as pinyin keyboards number it
+    ("lv4se4", ("lv", "se")),
+])
+def test_every_tone_digit_from_one_to_five_is_dropped(query, syllables):
+    assert syllables in forms(parse(query), "pinyin")
+
+
+def test_initials_of_a_long_name_are_read_up_to_eight_letters():
+    """cqsjlpq: 重庆市九龙坡区, typed by its initials."""
+    for letters in ("cqsjlpq", "cqsjlpqz"):
+        assert forms(parse(letters), "initials") == [tuple(letters)]
+    assert forms(parse("cqsjlpqzx"), "initials") == []
+
+
+@pytest.mark.parametrize("query, numeral", [
+    ("12th", ("第", "十", "二")),  # as the Chinese text writes a rank
+    ("第12", ("第", "十", "二")),
+    ("12个区", ("十", "二", "个", "区")),  # digits among characters, as Chinese writes them there
+    ("2个", ("二", "个")),
+    ("32", ("三", "十", "二")),
+])
+def test_numbers_of_two_digits_are_also_chinese_numerals(query, numeral):
+    assert numeral in forms(parse(query), "numeral")
+
+
+def test_a_last_word_of_three_letters_is_also_a_prefix():
+    assert [f.tokens for f in parse("hyd").pieces[0].forms if f.kind == "prefix"] == [("hyd",)]
+
+
+@pytest.mark.parametrize("query, pieces", [
+    ("what is the hydrogen valley", ["hydrogen", "valley"]),
+    ("where is the hydrogen valley", ["hydrogen", "valley"]),
+    ("please tell me about minzhucun", ["minzhucun"]),
+    ("which companies invest in Jiulongpo", ["companies", "invest", "jiulongpo"]),
+    ("请问氢能", ["氢能"]),
+    ("介绍一下民主村", ["民主村"]),
+    ("民主村在哪里", ["民主村"]),
+    ("氢能是什么", ["氢能"]),
+    ("xibu qinggu zai nali", ["xibu", "qinggu"]),  # the question typed in pinyin
+])
+def test_the_words_people_ask_with_are_not_searched_for(query, pieces):
+    book = Book({"氢能", "民主村"})
+    assert [p.text for p in parse(query, book).pieces] == pieces
+
+
+def test_every_word_of_a_family_the_book_has_is_a_form_of_the_word():
+    book = Book(starting=["financial", "financially", "finance"])
+    assert [f.note for f in parse("finance", book).all_forms() if f.kind == "family"] == ["financial", "financially"]
+
+
+def test_a_word_people_ask_with_is_never_taken_for_the_correction_of_a_typo():
+    """rover is one letter from over, which a query never searches for: only
+    river is offered."""
+    assert forms(parse("rover", Book(similar=["over", "river"])), "typo") == [("river",)]

@@ -102,3 +102,10 @@ def test_an_alias_is_a_word_even_where_the_text_runs_it_into_others(mini_store):
     lexicon = StoreLexicon(mini_store)
     assert {"湖畔", "湖光铝", "湖畔镇"} <= lexicon.known({"湖畔", "湖光铝", "湖畔镇", "畔氢"})
     assert "畔氢" not in lexicon.known({"畔氢"})
+
+
+@pytest.mark.parametrize("name", ["博世庆铃氢燃料电池发动机", "中共重庆九龙坡区委宣传部"])
+def test_a_long_name_typed_whole_is_one_word(name):
+    """Entity names run to twelve characters; typed whole, such a name is
+    one word, not pieces of it."""
+    assert split(name, frozenset(KNOWN | {name, "重庆", "九龙坡", "庆铃", "燃料电池", "宣传部"})) == [f"word:{name}"]

@@ -563,15 +563,16 @@ def _numbers(words: list[_Word]) -> list[_Word]:
             glued = after.start == word.end
             if after.kind == "latin" and after.text in EN_MAGNITUDES and (glued or after.text not in ("m", "k")):
                 magnitude = after.text
-            elif after.kind in ("han", "unknown") and after.group == word.group and after.text[:1] in ZH_MAGNITUDES:
-                magnitude = after.text[0]
+            elif after.kind in ("han", "unknown") and after.text[:1] in ZH_MAGNITUDES \
+                    and (after.group == word.group or after.text[1:] in ("", "元")):
+                magnitude = after.text[0]  # 10.6亿元; apart, only the magnitude (106,000 万, not 3 万达)
             if magnitude and word.number.magnitude == "":
                 number = with_magnitude(word.text, magnitude)
                 if number is not None:
                     merged = _Word(word.text + magnitude, (word.text, magnitude), "number", word.start,
                                    after.start + len(magnitude), word.group, number)
                     # 6亿 glued to its magnitude may be cut from 10.6亿.
-                    merged.fragment = word.fragment or after.kind != "latin"
+                    merged.fragment = word.fragment or (after.kind != "latin" and after.group == word.group)
                     out.append(merged)
                     rest = after.text[len(magnitude):]
                     if rest and after.kind != "latin":  # 元 of 亿元
