@@ -191,6 +191,13 @@ def test_a_fragment_cut_from_a_number_is_a_near_match(mini_store):
     assert ids(whole.hits) == ["hydrogen-revenue-2022"] and whole.complete
 
 
+@pytest.mark.parametrize("query", ["1960", "1989"])
+def test_a_figure_is_found_by_the_values_it_stands_for_though_its_text_writes_them_otherwise(mini_store, query):
+    """20世纪60年代至80年代 (the 1960s to the 1980s) is 1960 to 1989 in
+    years: neither number is written in the fact, both are its figure's."""
+    assert ids(search(mini_store, query, limit=None)) == ["old-street-houses"]
+
+
 def test_a_figure_is_found_by_its_own_period(tmp_path):
     """A figure dated apart from its fact (the fact 2022, one of its
     figures the last quarter of 2021) is found by the figure's period."""
