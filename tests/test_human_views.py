@@ -47,6 +47,7 @@ def drawn(view, width: int = 100, lang: str = "both", color: bool = False) -> st
     (2.5e8, "250,000,000"), (12345.5, "12,345.5"), (-98765, "-98,765"), (10000, "10,000"),
     (2023, "2023"), (1950, "1950"), (9999, "9999"), (166.67, "166.67"), (10.6, "10.6"), (0.5, "0.5"),
     (1234.56789012, "1234.56789012"), (1e20, "1e+20"), (3.0, "3"),
+    (-2.5e8, "-250,000,000"), (-12345.25, "-12,345.25"), (-1234.5, "-1234.5"), (-1e20, "-1e+20"), (1.5e-7, "1.5e-07"),
 ])
 def test_thousands_separators_from_five_digits_and_never_a_changed_digit(value, shown):
     assert quantity(value) == shown
@@ -740,3 +741,11 @@ def test_the_section_card_counts_an_entitys_facts_with_separators():
               "facts": [{"id": "f", "kind": "statistic", "period": None, "text": {"zh": "甲", "en": "A"}}],
               "entities": [{"id": "city", "name": {"zh": "城", "en": "City"}, "fact_count": 12345}]}
     assert "entities  城 (City) ×12,345" in drawn(views.section(detail), width=100).splitlines()
+
+
+def test_the_growth_chart_writes_each_rate_as_a_quantity():
+    rates = [{**FIGURE, "metric": {"zh": "增速", "en": "growth"}, "value": value, "unit": "%", "unit_en": "%",
+              "unit_base": "percent", "period": "2023"} for value in (12.0, 12345.5)]
+    chart = drawn(views.figures(rates, chart=True), width=80, lang="en")
+    chart = chart[chart.index("growth rates (%)"):].splitlines()
+    assert [line.split("█")[-1] for line in chart if "█" in line] == [" 12%", " 12,345.5%"]

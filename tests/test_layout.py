@@ -171,17 +171,92 @@ def test_a_table_rule_spans_every_column_and_the_gaps_between():
                      "lakeside-town  12,345  Lakeside Town is renewing its old streets."]
 
 
-@pytest.mark.parametrize("width", [40, 41, 57, 80])
-def test_a_table_whose_text_must_wrap_uses_every_cell_of_the_width(width):
-    columns = [layout.Column("id", lambda r: [layout.para(r["id"], atomic=True)]),
-               layout.Column("en", lambda r: [layout.para(r["en"])], wrap=True),
-               layout.Column("zh", lambda r: [layout.para(r["zh"])], wrap=True)]
-    records = [{"id": "old-street", "en": "a b c d e f g h i j k l m n o p q r s t u v w x y z " * 3,
-                "zh": "湖畔镇正在更新老街区" * 6}]
-    lines = plain(layout.table(columns, records, width).lines)
-    from rich.cells import cell_len
+# -- tables: widths, dropped columns, stacked records ----------------------------------------
 
-    assert max(cell_len(line) for line in lines) == width
+def _text(value: str, atomic: bool = False) -> list:
+    return [layout.para(value, atomic=atomic)]
+
+
+NAME_AND_TEXT = [
+    layout.Column("id", lambda r: _text(r["id"], atomic=True)),
+    layout.Column("name", lambda r: _text(r["name"]), wrap=True),
+    layout.Column("text", lambda r: _text(r["text"]), wrap=True),
+]
+RENEWAL = {"id": "r1", "name": "Old Street Community of Lakeside Town in the west",
+           "text": "Lakeside Town launched an urban renewal project in Old Street Community that keeps its "
+                   "red-brick buildings."}
+
+
+@pytest.mark.parametrize("width, name_width", [(80, 23), (81, 23), (120, 35)])
+def test_wrapping_columns_share_the_width_by_their_length_and_fill_it_to_the_last_cell(width, name_width):
+    lines = plain(layout.table(NAME_AND_TEXT, [RENEWAL], width).lines)
+    assert lines[1] == "─" * width  # every cell of the width is used
+    assert lines[0].index("text") == len("id") + 2 + name_width + 2  # the longer text gets the larger share
+    assert max(len(line) for line in lines) <= width
+
+
+def test_two_wrapping_columns_at_80_columns_wrap_the_shorter_one_in_its_share():
+    assert plain(layout.table(NAME_AND_TEXT, [RENEWAL], 80).lines)[2:] == [
+        "r1  Old Street Community of  Lakeside Town launched an urban renewal project in",
+        "    Lakeside Town in the     Old Street Community that keeps its red-brick",
+        "    west                     buildings.",
+    ]
+
+
+FACT_COLUMNS = [
+    layout.Column("id", lambda r: _text(r["id"], atomic=True)),
+    layout.Column("section", lambda r: _text(r["section"], atomic=True), drop=1),
+    layout.Column("kind", lambda r: _text(r["kind"], atomic=True), drop=2),
+    layout.Column("text", lambda r: _text(r["text"]), wrap=True, minimum=30),
+]
+FACT_ROWS = [
+    {"id": "old-street-renewal", "section": "urban-renewal", "kind": "event",
+     "text": "Lakeside Town launched an urban renewal project."},
+    {"id": "red-brick-houses", "section": "urban-renewal", "kind": "figure",
+     "text": "The houses were built from the 1960s to the 1980s."},
+]
+
+
+@pytest.mark.parametrize("width, dropped", [
+    (80, []), (72, []), (71, ["section"]), (57, ["section"]), (56, ["section", "kind"]), (50, ["section", "kind"]),
+])
+def test_columns_are_dropped_lowest_priority_first_as_the_width_shrinks(width, dropped):
+    laid = layout.table(FACT_COLUMNS, FACT_ROWS[:1], width, key=FACT_COLUMNS[0])
+    assert not laid.stacked and laid.dropped == dropped
+    header = plain(laid.lines)[0].split()
+    assert header == [c.header for c in FACT_COLUMNS if c.header not in dropped]
+
+
+def test_stacked_records_are_blocks_with_a_blank_line_between_them():
+    laid = layout.table(FACT_COLUMNS, FACT_ROWS, 45, title="facts", key=FACT_COLUMNS[0])
+    assert laid.stacked and laid.dropped == []
+    assert plain(laid.lines) == [
+        "facts",
+        "old-street-renewal",
+        "  section  urban-renewal",
+        "  kind     event",
+        "  text     Lakeside Town launched an urban",
+        "           renewal project.",
+        "",
+        "red-brick-houses",
+        "  section  urban-renewal",
+        "  kind     figure",
+        "  text     The houses were built from the",
+        "           1960s to the 1980s.",
+    ]
+
+
+def test_a_value_stays_beside_its_label_while_16_cells_are_left_for_it():
+    value = _text("Lakeside Town is renewing its old streets.")
+    beside = plain(layout.pairs([("a" * 22, value)], 40))  # 40 - 22 - 2 = 16 cells left
+    assert beside == ["a" * 22 + "  Lakeside Town is", " " * 24 + "renewing its old", " " * 24 + "streets."]
+    under = plain(layout.pairs([("a" * 23, value)], 40))  # 15 cells: the value goes under
+    assert under == ["a" * 23, "  Lakeside Town is renewing its old", "  streets."]
+
+
+def test_values_beside_chinese_labels_line_up_by_terminal_cells():
+    lines = plain(layout.pairs([("建筑面积", _text("3", atomic=True)), ("period", _text("2023", atomic=True))], 40))
+    assert lines == ["建筑面积  3", "period    2023"]  # 建筑面积 takes eight cells
 
 
 def test_a_text_that_just_fits_beside_the_other_columns_stays_on_one_line():

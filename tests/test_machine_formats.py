@@ -442,3 +442,25 @@ def test_an_empty_listing_says_what_is_missing_and_still_writes_its_header(undat
     assert result.stderr == f"jlp: {sentence}.\n"
     as_json = runner.invoke(app, [command, "--facts", str(undated_book), "--json"])
     assert (as_json.exit_code, as_json.stdout) == (1, "[]\n")
+
+
+def test_yaml_keeps_a_text_of_up_to_100_columns_on_its_line():
+    text = "Lakeside Town launched an urban renewal project in Old Street Community, keeping its houses"
+    lines = render([text], "yaml").splitlines()
+    assert lines == ["- id: r0", f"  value: {text}"]  # 100 columns: not folded at 80
+
+
+def test_plain_writes_a_single_record_as_field_tab_value_lines_without_a_header():
+    assert render(["Lakeside Town"], "plain", single=True) == "id\tr0\nvalue\tLakeside Town\n"
+    assert render(["Lakeside Town"], "tsv", single=True) == "field\tvalue\nid\tr0\nvalue\tLakeside Town\n"
+
+
+@pytest.mark.parametrize("fields", [",", " , ", ""])
+def test_a_fields_list_with_no_name_is_refused_with_a_hint_and_nothing_written(fields):
+    result = runner.invoke(app, ["facts", "--fields", fields, "--format", "csv"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "jlp: --fields is empty.\nhint: give field names such as id,text.en\n"
+
+
+def test_yaml_writes_a_single_record_as_one_mapping_not_a_list():
+    assert render(["Lakeside Town"], "yaml", single=True) == "id: r0\nvalue: Lakeside Town\n"

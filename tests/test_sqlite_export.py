@@ -390,3 +390,10 @@ def test_each_language_column_says_its_language(database):
     sql = database.execute("SELECT sql FROM sqlite_master WHERE name = 'facts'").fetchone()[0]
     assert re.search(r'"text_zh" TEXT NOT NULL, -- .*\(Chinese\)$', sql, re.M)
     assert re.search(r'"text_en" TEXT NOT NULL, -- .*\(English\)$', sql, re.M)
+
+
+def test_json_cells_keep_chinese_as_written_for_sql_like_to_find(database):
+    aliases = database.execute("SELECT aliases FROM entities WHERE id = 'southwest-aluminum'").fetchone()[0]
+    assert '"西南铝"' in aliases  # not "\u897f\u5357\u94dd"
+    hits = database.execute("SELECT id FROM entities WHERE aliases LIKE '%西南铝%'").fetchall()
+    assert [h[0] for h in hits] == ["southwest-aluminum"]
