@@ -202,3 +202,19 @@ def test_the_count_of_a_cut_question_counts_only_facts_with_the_words_asked_for(
     assert result.exit_code == 0
     assert result.stderr.splitlines() == ["jlp: no fact has all of: hydrogen, 火星; showing best partial matches",
                                           "jlp: showing 2 of 10 (--limit 0 for all)"]
+
+
+@pytest.mark.parametrize("query, piece", [("how much hydrogen revenue", "how much"), ("氢能产业营收多少", "多少")])
+def test_explain_shows_a_how_much_question_met_by_a_figure_counting_for_less_than_a_word(query, piece):
+    hit = json.loads(jlp("search", query, "--json", "--explain", "-n", "1").stdout)[0]
+    assert hit["id"] == "hydrogen-revenue-2023"
+    assert [m for m in hit["explain"]["matches"] if m["piece"] == piece] == [
+        {"column": "num", "form": "mark", "tokens": ".figure.", "note": "@figure", "piece": piece, "quality": 0.675}]
+    assert hit["explain"]["score_parts"]["question"] == 1.35
+
+
+def test_twenty_results_by_default_and_limit_zero_gives_all_that_the_note_counts(terminal):
+    result = jlp("search", "jiulongpo")
+    assert result.stderr.splitlines() == ["jlp: showing 20 of 79 (--limit 0 for all)"]
+    assert len(json.loads(jlp("search", "jiulongpo", "--json").stdout)) == 20
+    assert len(json.loads(jlp("search", "jiulongpo", "-n", "0", "--json").stdout)) == 79
