@@ -144,3 +144,77 @@ def test_a_query_too_long_or_with_nothing_to_search_for_is_refused_saying_what_t
 def test_a_query_of_sixteen_words_or_500_characters_is_searched():
     assert jlp("search", *["hydrogen"] * 16, "--json").exit_code == 0
     assert jlp("search", "氢" * 500, "--json").exit_code in (0, 1)  # searched: found or not, no usage error
+
+
+HYDROGEN_PROJECTS = {"western-hydrogen-valley-site", "western-hydrogen-valley-components", "hydrogen-major-projects"}
+
+
+@pytest.mark.parametrize("query", [["hydrogen"], ["hydrogen", "火星"], ["hydrogen", "revenue"], ["氫能"]])
+def test_a_kind_filter_keeps_every_result_of_a_search_of_that_kind(query):
+    """Of the ten facts that say hydrogen only the three projects come back,
+    whether every word is matched or only some of them."""
+    result = jlp("search", *query, "--kind", "project", "--json")
+    assert result.exit_code == 0, result.stderr
+    hits = json.loads(result.stdout)
+    assert {hit["id"] for hit in hits} == HYDROGEN_PROJECTS
+    assert {hit["kind"] for hit in hits} == {"project"}
+
+
+def test_every_word_with_a_filter_that_excludes_the_fact_finds_nothing():
+    assert [hit["id"] for hit in json.loads(jlp("search", "hydrogen", "revenue", "--all", "--kind", "statistic",
+                                                "--json").stdout)] == ["hydrogen-revenue-2023"]
+    result = jlp("search", "hydrogen", "revenue", "--all", "--kind", "goal", "--json")
+    assert result.exit_code == 1 and json.loads(result.stdout) == []
+
+
+def test_the_all_hint_is_given_only_when_the_filtered_facts_match_some_of_the_words():
+    """No place says hydrogen: dropping --all would find nothing either, so
+    the hint is the general one, not 'without --all'."""
+    result = jlp("search", "hydrogen", "火星", "--all", "--kind", "place")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "jlp: no fact matches 'hydrogen 火星'.",
+        "hint: try fewer words, another spelling, pinyin or English; filters narrow the search too"]
+    result = jlp("search", "hydrogen", "火星", "--all", "--kind", "project")
+    assert result.stderr.splitlines()[-1] == "hint: without --all, facts that match some of the words are shown"
+
+
+def test_a_terminal_is_told_how_many_facts_the_filter_leaves_when_the_limit_cuts_them(terminal):
+    result = jlp("search", "hydrogen", "--kind", "project", "-n", "2")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == ["jlp: showing 2 of 3 (--limit 0 for all)"]
+    assert jlp("search", "hydrogen", "--kind", "project", "-n", "3").stderr == ""
+
+
+def test_words_typed_in_the_order_the_fact_says_them_score_a_phrase_part_of_three():
+    together = json.loads(jlp("search", "red brick buildings", "--json", "--explain", "-n", "1").stdout)[0]
+    apart = json.loads(jlp("search", "buildings red brick", "--json", "--explain", "-n", "1").stdout)[0]
+    assert together["id"] == apart["id"] == "minzhucun-red-brick-buildings"
+    assert together["explain"]["score_parts"]["phrase"] == 3.0
+    assert apart["explain"]["score_parts"]["phrase"] == 0.0
+    assert together["score"] == round(apart["score"] + 3.0, 4)
+
+
+def test_the_count_of_a_cut_question_counts_only_facts_with_the_words_asked_for(terminal):
+    """how much only ranks: the ten facts that say hydrogen are counted, not
+    every fact that states a number."""
+    result = jlp("search", "how much hydrogen 火星", "-n", "2")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == ["jlp: no fact has all of: hydrogen, 火星; showing best partial matches",
+                                          "jlp: showing 2 of 10 (--limit 0 for all)"]
+
+
+@pytest.mark.parametrize("query, piece", [("how much hydrogen revenue", "how much"), ("氢能产业营收多少", "多少")])
+def test_explain_shows_a_how_much_question_met_by_a_figure_counting_for_less_than_a_word(query, piece):
+    hit = json.loads(jlp("search", query, "--json", "--explain", "-n", "1").stdout)[0]
+    assert hit["id"] == "hydrogen-revenue-2023"
+    assert [m for m in hit["explain"]["matches"] if m["piece"] == piece] == [
+        {"column": "num", "form": "mark", "tokens": ".figure.", "note": "@figure", "piece": piece, "quality": 0.675}]
+    assert hit["explain"]["score_parts"]["question"] == 1.35
+
+
+def test_twenty_results_by_default_and_limit_zero_gives_all_that_the_note_counts(terminal):
+    result = jlp("search", "jiulongpo")
+    assert result.stderr.splitlines() == ["jlp: showing 20 of 79 (--limit 0 for all)"]
+    assert len(json.loads(jlp("search", "jiulongpo", "--json").stdout)) == 20
+    assert len(json.loads(jlp("search", "jiulongpo", "-n", "0", "--json").stdout)) == 79

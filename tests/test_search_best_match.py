@@ -249,3 +249,14 @@ def test_a_fact_that_names_the_entity_asked_for_outranks_one_only_linked_to_it(t
     hits = search(open_store(path), "湖光铝业有限公司", limit=None)
     assert [(hit.fact["id"], hit.parts["entity"]) for hit in hits] == [("aluminium-ingots", 3.0),
                                                                       ("alloy-exports", 1.0)]
+
+
+def test_a_typo_one_letter_from_two_words_finds_the_facts_of_both(shipped_store):
+    """distirct is district with two letters swapped, and one letter from
+    distinct: every fact that says district is found, and the distinctive
+    brands too."""
+    facts = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))["facts"]
+    district = {f["id"] for f in facts if "district" in f["text"]["en"].lower()}
+    found = {hit.fact["id"] for hit in search(shipped_store, "distirct", limit=None)}
+    assert len(district) > 50 and district <= found
+    assert "distinctive-jiulongpo-brands" in found

@@ -116,9 +116,45 @@ def test_a_question_phrase_ranks_but_never_decides(shipped_store):
     assert components.complete
 
 
+@pytest.mark.parametrize("query, pieces", [
+    ("九龙坡区氢能产业收入多少", [("九龙坡区", False), ("氢能产业", False), ("收入", False), ("多少", True)]),
+    ("qingneng shouru duoshao", [("qingneng", False), ("shouru", False), ("duoshao", True)]),
+    ("how much revenue did the hydrogen industry make",
+     [("revenue", False), ("hydrogen", False), ("industry", False), ("make", False), ("how much", True)]),
+    ("how is the hydrogen industry doing", [("hydrogen", False), ("industry", False)]),
+])
+def test_a_question_as_people_type_it_asks_only_for_its_content_words(shipped_store, query, pieces):
+    """The question words (多少, duoshao, how much) only rank: a fact need not
+    match them to match every word; how alone is not searched at all."""
+    assert [(p.text, p.optional) for p in compile_query(shipped_store, query).pieces] == pieces
+
+
 def test_a_question_alone_still_answers(shipped_store):
     assert search(shipped_store, "多少", limit=5)
     assert search(shipped_store, "how many", limit=5)
+
+
+def _shipped_facts() -> list[dict]:
+    import yaml
+
+    from .conftest import SHIPPED
+
+    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))["facts"]
+
+
+@pytest.mark.parametrize("query", ["when", "哪年", "什么时候"])
+def test_a_when_question_alone_finds_every_dated_fact(shipped_store, query):
+    dated = {f["id"] for f in _shipped_facts()
+             if f.get("period") or any(figure.get("period") for figure in f.get("figures") or [])}
+    assert len(dated) >= 4
+    assert dated <= {hit.fact["id"] for hit in search(shipped_store, query, limit=None)}
+
+
+@pytest.mark.parametrize("query", ["多少", "how many"])
+def test_a_how_many_question_alone_finds_every_fact_with_a_figure(shipped_store, query):
+    with_figure = {f["id"] for f in _shipped_facts() if f.get("figures")}
+    assert len(with_figure) >= 10
+    assert with_figure <= {hit.fact["id"] for hit in search(shipped_store, query, limit=None)}
 
 
 @pytest.mark.parametrize("query, fact", [

@@ -202,6 +202,8 @@ def test_mixed_script_is_a_phrase_of_its_own():
     ("rmb1.06", ["rmb", "1.06"]),
     ("1,060,000,000 yuan", ["1060000000", "yuan"]),  # thousands separators
     ("1，060，000，000元", ["1060000000", "元"]),  # full-width ones, as a Chinese keyboard types them
+    ("2023,2024", ["2023", "2024"]),  # two years typed with a comma: no thousands separator
+    ("2023，2024年", ["2023", "2024", "年"]),
     ("106,000 万", ["106000万"]),  # a magnitude typed apart
     ("10.6 亿元", ["10.6亿", "元"]),
     ("3 万达", ["3", "万达"]),  # a name that starts with 万 is no magnitude

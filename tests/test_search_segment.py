@@ -24,6 +24,8 @@ def split(run: str, known=frozenset(KNOWN)) -> list[str]:
     ("西部氢谷面积多大", ["word:西部氢谷", "word:面积", "stop:多大"]),
     ("民主村房子哪年建的", ["word:民主村", "word:房子", "stop:哪年", "unknown:建", "stop:的"]),
     ("三平方公里", ["number:三", "word:平方公里"]),
+    ("四季度", ["number:四", "unknown:季度"]),  # the fourth quarter: 季 is a measure word
+    ("三个", ["number:三", "unknown:个"]),
     ("百分之三十二点五", ["word:百分之", "number:三十二点五"]),
     ("十点六亿元", ["number:十点六亿", "unknown:元"]),
     ("外资增速排名第一", ["word:外资", "word:增速", "word:排名", "ordinal:第一"]),
