@@ -147,6 +147,20 @@ def test_total_counts_what_a_limit_cuts(shipped_store):
     assert find(shipped_store, "hydrogen", limit=3, section="captions").total() == 0
 
 
+def test_a_limit_of_a_few_hundred_is_that_many_results_not_all(tmp_path):
+    """A limit means "all" only far beyond any book's size: --limit 150 on
+    a book where 176 facts match shows 150."""
+    from .conftest import MINI
+
+    book = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    first = book["facts"][0]
+    book["facts"] += [{**first, "id": f"renewal-{n:03}"} for n in range(175)]
+    path = tmp_path / "book.yaml"
+    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    found = find(open_store(path), "红砖", limit=150)
+    assert len(found.hits) == 150 and found.total() == 176
+
+
 def test_a_limit_keeps_the_order_of_best_matches(shipped_store):
     for query in ("hydrogen revenue", "民主村 改造", "what is huangjue port", "foreign companies 2024"):
         everything = ids(search(shipped_store, query, limit=None))
