@@ -306,6 +306,35 @@ def test_a_long_build_at_a_terminal_shows_progress(tmp_path):
     assert json.loads(process.stdout.read())
 
 
+class _Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def monotonic(self):
+        return self.now
+
+
+def test_build_progress_waits_a_second_then_says_how_far_and_clears_its_line_when_done(monkeypatch):
+    from jlp_cli.cli import progress
+
+    clock = _Clock()
+    monkeypatch.setattr(progress, "time", clock)
+    stream = io.StringIO()
+    shown = progress.BuildProgress(stream, "book.yaml")
+    clock.now += 0.5
+    shown(500_000, 2_000_000, 600)
+    assert stream.getvalue() == ""  # a build that ends within a second shows nothing
+    clock.now += 1.5
+    shown(1_000_000, 2_000_000, 3_000)
+    assert stream.getvalue() == "\r\x1b[Kjlp: compiling book.yaml: 3,000 facts read, 1,500 facts/s, 50%, about 2 s left"
+    clock.now += 0.1
+    shown(1_100_000, 2_000_000, 3_300)  # too soon after the last update
+    shown.done()
+    assert stream.getvalue().endswith("about 2 s left\r\x1b[K")  # the line is wiped, no new line is left
+    shown.done()
+    assert stream.getvalue().count("\r\x1b[K") == 2
+
+
 def test_no_progress_when_stderr_is_not_a_terminal(tmp_path, monkeypatch):
     monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
     book = tmp_path / "book.yaml"
@@ -491,6 +520,18 @@ def test_an_entity_completes_from_its_aliases_and_a_tag_says_how_many_facts_it_h
         ("Lakelight Aluminum Co., Ltd.", "湖光铝业有限公司"), ("Lakelight Aluminium", "Lakelight Aluminum Co., Ltd.")]
     assert complete.complete_entities(context, "Lao") == [("Laojie", "Old Street Community")]
     assert complete.complete_tags(context, "hea") == [("headline", "2 facts")]
+
+
+@pytest.mark.parametrize("typed, offered", [
+    ("老街", [("老街社区", "Old Street Community")]),
+    ("湖畔", [("湖畔镇", "Lakeside Town"), ("湖畔", "Lakeside Town")]),  # the Chinese name, then the alias
+    ("old", [("old-street", "Old Street Community"), ("Old Street Community", "老街社区")]),
+])
+def test_an_entity_completes_from_its_chinese_name_its_id_and_its_english_name(tmp_path, monkeypatch, typed, offered):
+    from jlp_cli.cli import complete
+
+    monkeypatch.setenv("JLP_CACHE_DIR", str(tmp_path / "cache"))
+    assert complete.complete_entities(_CompletionContext(MINI), typed) == offered
 
 
 def test_search_shows_twenty_results_unless_told_otherwise():
