@@ -115,7 +115,7 @@ def write(head: dict, rows: Iterable[FactRows], con: sqlite3.Connection, meta: d
         columns, words = rows_of_fact.index_row or make_row(rows_of_fact.indexed)
         section = rows_of_fact.fact[2]
         counts_by_section[section] = counts_by_section.get(section, 0) + 1
-        for entity_id in dict.fromkeys(rows_of_fact.indexed["entities"]):  # an entity named twice: one fact
+        for entity_id, _rowid in rows_of_fact.entities:  # the fact's links, each entity once
             counts_by_entity[entity_id] = counts_by_entity.get(entity_id, 0) + 1
         tables.add(rows_of_fact, columns)
         vocab |= words
