@@ -202,6 +202,25 @@ def open_store(path, rebuild: bool = False, **options):
     return open_compiled(Path(path), StoreOptions(SEARCH_INDEX, **options), rebuild=rebuild)
 
 
+def read_book(path: Path = SHIPPED) -> dict:
+    """A fact book as plain data, a fresh copy each call (tests change it)."""
+    import yaml
+
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+def book_with(tmp_path: Path, change, base: Path = MINI, name: str = "book.yaml") -> Path:
+    """A book written for one test: ``base`` as ``change`` (a function that
+    edits the data in place) leaves it."""
+    import yaml
+
+    book = read_book(base)
+    change(book)
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def shipped_store():
     return open_store(SHIPPED)

@@ -5,9 +5,6 @@ lists, numbers written with 万, characters of the CJK extensions."""
 
 from __future__ import annotations
 
-import copy
-from pathlib import Path
-
 import pytest
 import yaml
 
@@ -15,18 +12,7 @@ from jlp_cli import lookups
 from jlp_cli.search.engine import search
 from jlp_cli.search.normalize import fold_text
 
-from .conftest import MINI, open_store
-
-BASE = yaml.safe_load(MINI.read_text(encoding="utf-8"))
-
-
-def book_with(tmp_path: Path, change) -> Path:
-    book = copy.deepcopy(BASE)
-    change(book)
-    path = tmp_path / "book.yaml"
-    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
+from .conftest import MINI, book_with, open_store
 
 # -- the timeline ----------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from jlp_cli.errors import DataError
 from jlp_cli.render.machine import write
 from jlp_cli.render.view import Column, View
 
-from .conftest import MINI, under_mutation
+from .conftest import MINI, book_with, under_mutation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -421,13 +421,12 @@ def test_yaml_keeps_the_records_own_key_order():
 
 @pytest.fixture()
 def undated_book(tmp_path) -> Path:
-    book = yaml.safe_load(MINI.read_text(encoding="utf-8"))
-    for fact in book["facts"]:
-        fact.pop("period", None)
-        fact.pop("figures", None)
-    path = tmp_path / "undated.yaml"
-    path.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
-    return path
+    def undated(book):
+        for fact in book["facts"]:
+            fact.pop("period", None)
+            fact.pop("figures", None)
+
+    return book_with(tmp_path, undated, name="undated.yaml")
 
 
 @pytest.mark.parametrize("command, sentence, header", [

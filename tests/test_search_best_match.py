@@ -12,7 +12,7 @@ import yaml
 
 from jlp_cli.search.engine import find, search
 
-from .conftest import SHIPPED, open_store
+from .conftest import SHIPPED, book_with, open_store, read_book
 
 
 def ids(hits) -> list[str]:
@@ -150,14 +150,10 @@ def test_total_counts_what_a_limit_cuts(shipped_store):
 def test_a_limit_of_a_few_hundred_is_that_many_results_not_all(tmp_path):
     """A limit means "all" only far beyond any book's size: --limit 150 on
     a book where 176 facts match shows 150."""
-    from .conftest import MINI
+    def many_renewals(book):
+        book["facts"] += [{**book["facts"][0], "id": f"renewal-{n:03}"} for n in range(175)]
 
-    book = yaml.safe_load(MINI.read_text(encoding="utf-8"))
-    first = book["facts"][0]
-    book["facts"] += [{**first, "id": f"renewal-{n:03}"} for n in range(175)]
-    path = tmp_path / "book.yaml"
-    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    found = find(open_store(path), "红砖", limit=150)
+    found = find(open_store(book_with(tmp_path, many_renewals)), "红砖", limit=150)
     assert len(found.hits) == 150 and found.total() == 176
 
 
@@ -269,7 +265,7 @@ def test_a_typo_one_letter_from_two_words_finds_the_facts_of_both(shipped_store)
     """distirct is district with two letters swapped, and one letter from
     distinct: every fact that says district is found, and the distinctive
     brands too."""
-    facts = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))["facts"]
+    facts = read_book()["facts"]
     district = {f["id"] for f in facts if "district" in f["text"]["en"].lower()}
     found = {hit.fact["id"] for hit in search(shipped_store, "distirct", limit=None)}
     assert len(district) > 50 and district <= found

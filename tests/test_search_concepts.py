@@ -9,6 +9,8 @@ from jlp_cli.search import concepts
 from jlp_cli.search.engine import compile_query, search
 from jlp_cli.search.query import _concept_forms
 
+from .conftest import read_book
+
 LINES = concepts.load()
 
 
@@ -134,17 +136,9 @@ def test_a_question_alone_still_answers(shipped_store):
     assert search(shipped_store, "how many", limit=5)
 
 
-def _shipped_facts() -> list[dict]:
-    import yaml
-
-    from .conftest import SHIPPED
-
-    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))["facts"]
-
-
 @pytest.mark.parametrize("query", ["when", "哪年", "什么时候"])
 def test_a_when_question_alone_finds_every_dated_fact(shipped_store, query):
-    dated = {f["id"] for f in _shipped_facts()
+    dated = {f["id"] for f in read_book()["facts"]
              if f.get("period") or any(figure.get("period") for figure in f.get("figures") or [])}
     assert len(dated) >= 4
     assert dated <= {hit.fact["id"] for hit in search(shipped_store, query, limit=None)}
@@ -152,7 +146,7 @@ def test_a_when_question_alone_finds_every_dated_fact(shipped_store, query):
 
 @pytest.mark.parametrize("query", ["多少", "how many"])
 def test_a_how_many_question_alone_finds_every_fact_with_a_figure(shipped_store, query):
-    with_figure = {f["id"] for f in _shipped_facts() if f.get("figures")}
+    with_figure = {f["id"] for f in read_book()["facts"] if f.get("figures")}
     assert len(with_figure) >= 10
     assert with_figure <= {hit.fact["id"] for hit in search(shipped_store, query, limit=None)}
 
