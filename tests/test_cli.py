@@ -449,6 +449,16 @@ def test_a_source_that_is_no_text_file_is_told_about_the_source_not_the_facts(tm
     assert result.stderr.splitlines() == [f"jlp: the --source text {Path(path)}: {said}.", f"hint: {hint}"]
 
 
+def test_a_source_over_the_size_limit_is_told_as_the_article_text(tmp_path):
+    text = tmp_path / "article.txt"
+    text.write_text("湖" * 700_000, encoding="utf-8")  # 2.0 MB
+    result = jlp("validate", "--facts", str(MINI), "--source", str(text), env={"JLP_MAX_FACTS_MB": "1"})
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"jlp: the --source text {text}: is 2 MB, over the 1 MB limit for an article text.",
+        "hint: set JLP_MAX_FACTS_MB to raise the limit"]
+
+
 def test_schema_is_json_schema_of_the_book():
     schema = json.loads(ok("schema"))
     assert schema["type"] == "object" and {"article", "sections", "entities", "facts"} <= set(schema["properties"])

@@ -86,8 +86,8 @@ def _megabytes(size: int) -> str:
     return f"{megabytes:.0f} MB" if megabytes >= 10 else f"{megabytes:.2g} MB"
 
 
-def _over_limit(path: Path, size: int, limit: int) -> DataError:
-    return unusable(path, f"is {_megabytes(size)}, over the {_megabytes(limit)} limit for a facts file",
+def _over_limit(path: Path, size: int, limit: int, role: Role = FACTS) -> DataError:
+    return unusable(path, f"is {_megabytes(size)}, over the {_megabytes(limit)} limit for {role.noun}",
                     "set JLP_MAX_FACTS_MB to raise the limit")
 
 
@@ -106,7 +106,7 @@ def open_binary(path: Path, limit: int | None = None, role: Role = FACTS):
         status = os.fstat(handle.fileno())
         _check_kind(path, status.st_mode, role)
         if status.st_size > limit:
-            raise _over_limit(path, status.st_size, limit)
+            raise _over_limit(path, status.st_size, limit, role)
         return handle
     except BaseException:
         handle.close()
@@ -144,7 +144,7 @@ def _read_pipe(path: Path, limit: int, role: Role = FACTS) -> bytes:
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > limit:
-                    raise _over_limit(path, size, limit)
+                    raise _over_limit(path, size, limit, role)
                 continue
             if chunks:  # the writer is done
                 return b"".join(chunks)
@@ -172,7 +172,7 @@ def read_bytes(path: Path, limit: int | None = None, role: Role = FACTS) -> byte
     with open_binary(path, limit, role) as handle:
         data = _reading(path, lambda: handle.read(limit + 1))
     if len(data) > limit:
-        raise _over_limit(path, len(data), limit)
+        raise _over_limit(path, len(data), limit, role)
     return data
 
 
