@@ -131,6 +131,15 @@ def test_a_question_as_people_type_it_asks_only_for_its_content_words(shipped_st
     assert [(p.text, p.optional) for p in compile_query(shipped_store, query).pieces] == pieces
 
 
+@pytest.mark.parametrize("query", ["重庆数字大厦有什么作用", "重庆数字大厦的作用是什么", "what is the chongqing digital building for"])
+def test_asking_what_a_thing_is_for_finds_the_fact_that_says_what_it_does(shipped_store, query):
+    """有什么作用 asks what a thing does; the fact answers with 发挥…功能. The
+    "three roles" (三个作用) of another fact are no answer."""
+    hits = [hit.fact["id"] for hit in search(shipped_store, query, limit=3)]
+    assert hits[0] == "chongqing-digital-building-clustering"
+    assert "three-roles" not in hits[:2]
+
+
 def test_a_question_alone_still_answers(shipped_store):
     assert search(shipped_store, "多少", limit=5)
     assert search(shipped_store, "how many", limit=5)
